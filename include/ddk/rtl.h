@@ -1,5 +1,8 @@
-/* ddk/rtl.h - OpenDDK (filled in by its layer). */
+/*
+ * ddk/rtl.h - OpenDDK: the run-time library DDIs (strings, memory,
+ * bitmaps, interlocked operations, status mapping, time, debug output).
+ */
 #ifndef _DDK_RTL_H_
 #define _DDK_RTL_H_
 
-#endif
+#endif /* _DDK_RTL_H_ */
