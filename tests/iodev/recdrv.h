@@ -20,7 +20,7 @@ struct rec_state {
     pthread_mutex_t lock;
 };
 
-static struct rec_state rec = { .lock = PTHREAD_MUTEX_INITIALIZER };
+static __attribute__((unused)) struct rec_state rec = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static inline void rec_reset(void)
 {
@@ -47,7 +47,7 @@ static inline void rec_note(char c, PDEVICE_OBJECT dev, PFILE_OBJECT fo)
     pthread_mutex_unlock(&rec.lock);
 }
 
-static NTSTATUS NTAPI rec_dispatch(PDEVICE_OBJECT dev, PIRP irp)
+static __attribute__((unused)) NTSTATUS NTAPI rec_dispatch(PDEVICE_OBJECT dev, PIRP irp)
 {
     PIO_STACK_LOCATION sl = IoGetCurrentIrpStackLocation(irp);
     NTSTATUS status = STATUS_SUCCESS;
@@ -111,12 +111,12 @@ static NTSTATUS NTAPI rec_dispatch(PDEVICE_OBJECT dev, PIRP irp)
     return status;
 }
 
-static VOID NTAPI rec_unload(PDRIVER_OBJECT drv)
+static __attribute__((unused)) VOID NTAPI rec_unload(PDRIVER_OBJECT drv)
 {
     (void)drv;
 }
 
-static NTSTATUS NTAPI rec_entry(PDRIVER_OBJECT drv, PUNICODE_STRING regpath)
+static __attribute__((unused)) NTSTATUS NTAPI rec_entry(PDRIVER_OBJECT drv, PUNICODE_STRING regpath)
 {
     (void)regpath;
     drv->MajorFunction[IRP_MJ_CREATE] = rec_dispatch;
