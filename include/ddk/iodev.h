@@ -90,17 +90,7 @@ NTKERNELAPI NTSTATUS NTAPI IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName,
                                                     PFILE_OBJECT *FileObject,
                                                     PDEVICE_OBJECT *DeviceObject);
 
-/* wdmsec.h */
-NTKERNELAPI NTSTATUS NTAPI IoCreateDeviceSecure(PDRIVER_OBJECT DriverObject,
-                                                ULONG DeviceExtensionSize,
-                                                PUNICODE_STRING DeviceName,
-                                                DEVICE_TYPE DeviceType,
-                                                ULONG DeviceCharacteristics,
-                                                BOOLEAN Exclusive,
-                                                PCUNICODE_STRING DefaultSDDLString,
-                                                LPCGUID DeviceClassGuid,
-                                                PDEVICE_OBJECT *DeviceObject);
-#define WdmlibIoCreateDeviceSecure IoCreateDeviceSecure
+/* IoCreateDeviceSecure: see wdmsec.h. */
 
 /* ------------------------------------------------------------------ */
 /* Files                                                               */
