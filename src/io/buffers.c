@@ -77,3 +77,34 @@ NTKERNELAPI void NTAPI ProbeForWrite(volatile void *Address, SIZE_T Length, ULON
     if (!NT_SUCCESS(st))
         io_raise(st, (const void *)Address);
 }
+
+/* ------------------------------------------------------------------ */
+/* Pool access (see iop.h)                                              */
+/* ------------------------------------------------------------------ */
+
+#include <stdlib.h>
+
+#ifndef POOL_FLAG_NON_PAGED
+#define POOL_FLAG_NON_PAGED 0x0000000000000040ULL
+NTKERNELAPI PVOID NTAPI ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag);
+NTKERNELAPI void NTAPI ExFreePoolWithTag(PVOID P, ULONG Tag);
+#endif
+#pragma weak ExAllocatePool2
+#pragma weak ExFreePoolWithTag
+
+void *io_pool_alloc(SIZE_T size, ULONG tag)
+{
+    if (ExAllocatePool2 && ExFreePoolWithTag)
+        return ExAllocatePool2(POOL_FLAG_NON_PAGED, size, tag);
+    return calloc(1, size ? size : 1);
+}
+
+void io_pool_free(void *p, ULONG tag)
+{
+    if (!p)
+        return;
+    if (ExAllocatePool2 && ExFreePoolWithTag)
+        ExFreePoolWithTag(p, tag);
+    else
+        free(p);
+}

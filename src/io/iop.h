@@ -17,6 +17,7 @@
 
 #include <wdm.h>
 #include "krnl/krnl.h"
+#include "ke/ke.h"
 
 /* Windows bug-check codes raised by the IRP core. */
 #define IO_BUGCHECK_IRQL_NOT_LESS_OR_EQUAL        0x0A
@@ -145,32 +146,15 @@ __attribute__((noreturn)) void io_raise(NTSTATUS status, const void *address);
 void io_user_finish(PIRP irp, CCHAR boost);
 
 /* ------------------------------------------------------------------ */
-/* Until ke/ex/ob land in main, the DDIs used here are declared with     */
-/* their Windows signatures (identical redeclarations are harmless).    */
+/* Pool                                                                 */
 /* ------------------------------------------------------------------ */
-NTKERNELAPI KIRQL NTAPI KeGetCurrentIrql(void);
-NTKERNELAPI KIRQL NTAPI KfRaiseIrql(KIRQL NewIrql);
-NTKERNELAPI void NTAPI KeLowerIrql(KIRQL NewIrql);
-NTKERNELAPI void NTAPI KeInitializeSpinLock(PKSPIN_LOCK SpinLock);
-NTKERNELAPI KIRQL NTAPI KeAcquireSpinLockRaiseToDpc(PKSPIN_LOCK SpinLock);
-NTKERNELAPI void NTAPI KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql);
-NTKERNELAPI void NTAPI KeAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock);
-NTKERNELAPI void NTAPI KeReleaseSpinLockFromDpcLevel(PKSPIN_LOCK SpinLock);
-NTKERNELAPI void NTAPI KeInitializeEvent(PRKEVENT Event, EVENT_TYPE Type, BOOLEAN State);
-NTKERNELAPI LONG NTAPI KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait);
-NTKERNELAPI LONG NTAPI KeReadStateEvent(PRKEVENT Event);
-NTKERNELAPI NTSTATUS NTAPI KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason,
-                                                 KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
-                                                 PLARGE_INTEGER Timeout);
-NTKERNELAPI PVOID NTAPI ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag);
-NTKERNELAPI void NTAPI ExFreePoolWithTag(PVOID P, ULONG Tag);
-NTKERNELAPI LONG_PTR FASTCALL ObfReferenceObject(PVOID Object);
-NTKERNELAPI LONG_PTR FASTCALL ObfDereferenceObject(PVOID Object);
-void ke_check_irql_max(KIRQL max, const char *ddi);
-#ifndef POOL_FLAG_NON_PAGED
-#define POOL_FLAG_NON_PAGED    0x0000000000000040ULL
-#define POOL_FLAG_UNINITIALIZED 0x0000000000000002ULL
-#endif
+
+/* System buffers, MDLs and request records come from the pool (krnl) so
+ * that they show up in its tag accounting. The references are weak so the
+ * IRP core links in a build without the pool; it then uses malloc/free for
+ * both allocation and release, consistently. */
+void *io_pool_alloc(SIZE_T size, ULONG tag);
+void io_pool_free(void *p, ULONG tag);
 
 /* Pool tags of the IRP core. */
 #define IO_TAG_BUFFER  'fBoI'   /* system buffers ("IoBf") */

@@ -332,7 +332,7 @@ NTKERNELAPI NTSTATUS NTAPI IoCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 void io_irp_release_buffers(PIRP irp)
 {
     if ((irp->Flags & IRP_DEALLOCATE_BUFFER) && irp->AssociatedIrp.SystemBuffer) {
-        ExFreePoolWithTag(irp->AssociatedIrp.SystemBuffer, IO_TAG_BUFFER);
+        io_pool_free(irp->AssociatedIrp.SystemBuffer, IO_TAG_BUFFER);
         irp->AssociatedIrp.SystemBuffer = NULL;
         irp->Flags &= ~IRP_DEALLOCATE_BUFFER;
     }
@@ -482,7 +482,7 @@ struct io_compex {
 static NTSTATUS NTAPI io_compex_routine(PDEVICE_OBJECT dev, PIRP irp, PVOID context)
 {
     struct io_compex c = *(struct io_compex *)context;
-    ExFreePoolWithTag(context, IO_TAG_COMPEX);
+    io_pool_free(context, IO_TAG_COMPEX);
     NTSTATUS st = irp->IoStatus.Status;
     if ((NT_SUCCESS(st) && (c.control & SL_INVOKE_ON_SUCCESS)) ||
         (!NT_SUCCESS(st) && (c.control & SL_INVOKE_ON_ERROR)) ||
@@ -504,7 +504,7 @@ NTKERNELAPI NTSTATUS NTAPI IoSetCompletionRoutineEx(
     PVOID Context, BOOLEAN InvokeOnSuccess, BOOLEAN InvokeOnError, BOOLEAN InvokeOnCancel)
 {
     UNREFERENCED_PARAMETER(DeviceObject);
-    struct io_compex *c = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*c), IO_TAG_COMPEX);
+    struct io_compex *c = io_pool_alloc(sizeof(*c), IO_TAG_COMPEX);
     if (!c)
         return STATUS_INSUFFICIENT_RESOURCES;
     c->routine = CompletionRoutine;

@@ -24,7 +24,7 @@ static NTSTATUS io_build_buffered(PIRP irp, PVOID in, ULONG in_len, PVOID out, U
     struct io_irp_hdr *hdr = io_irp_hdr(irp);
     if (!len)
         return STATUS_SUCCESS;
-    PVOID sb = ExAllocatePool2(POOL_FLAG_NON_PAGED, len, IO_TAG_BUFFER);
+    PVOID sb = io_pool_alloc(len, IO_TAG_BUFFER);
     if (!sb)
         return STATUS_INSUFFICIENT_RESOURCES;
     if (in && in_len)

@@ -58,7 +58,7 @@ static NTSTATUS io_user_sysbuf(PIRP irp, ULONG len, const void *in, ULONG in_len
 {
     if (!len)
         return STATUS_SUCCESS;
-    PUCHAR sb = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED, len, IO_TAG_BUFFER);
+    PUCHAR sb = io_pool_alloc(len, IO_TAG_BUFFER);
     if (!sb)
         return STATUS_INSUFFICIENT_RESOURCES;
     if (in_len)
@@ -149,7 +149,7 @@ NTSTATUS io_user_request(PFILE_OBJECT file, const struct io_user_params *params,
     if (!irp)
         return STATUS_INSUFFICIENT_RESOURCES;
     if (done) {
-        req = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*req), IO_TAG_REQ);
+        req = io_pool_alloc(sizeof(*req), IO_TAG_REQ);
         if (!req) {
             IoFreeIrp(irp);
             return STATUS_INSUFFICIENT_RESOURCES;
@@ -179,7 +179,7 @@ NTSTATUS io_user_request(PFILE_OBJECT file, const struct io_user_params *params,
         io_irp_release_buffers(irp);
         IoFreeIrp(irp);
         if (done)
-            ExFreePoolWithTag(req, IO_TAG_REQ);
+            io_pool_free(req, IO_TAG_REQ);
         return st;
     }
     IoGetNextIrpStackLocation(irp)->FileObject = file;
@@ -241,7 +241,7 @@ void io_user_finish(PIRP irp, CCHAR boost)
     req->information = info;
     if (req->async) {
         req->done(req->ctx, status, info);
-        ExFreePoolWithTag(req, IO_TAG_REQ);
+        io_pool_free(req, IO_TAG_REQ);
         return;
     }
     if (__atomic_exchange_n(&req->state, IO_REQ_DONE, __ATOMIC_SEQ_CST) == IO_REQ_WAITING)

@@ -32,7 +32,7 @@ NTKERNELAPI PMDL NTAPI IoAllocateMdl(PVOID VirtualAddress, ULONG Length, BOOLEAN
     if (!Length || ADDRESS_AND_SIZE_TO_SPAN_PAGES(VirtualAddress, Length) > IO_MDL_MAX_PAGES)
         return NULL;
     SIZE_T size = MmSizeOfMdl(VirtualAddress, Length);
-    PMDL mdl = ExAllocatePool2(POOL_FLAG_NON_PAGED, size, IO_TAG_MDL);
+    PMDL mdl = io_pool_alloc(size, IO_TAG_MDL);
     if (!mdl)
         return NULL;
     MmInitializeMdl(mdl, VirtualAddress, Length);
@@ -53,14 +53,14 @@ NTKERNELAPI void NTAPI IoFreeMdl(PMDL Mdl)
 {
     if (!Mdl)
         return;
-    ExFreePoolWithTag(Mdl, IO_TAG_MDL);
+    io_pool_free(Mdl, IO_TAG_MDL);
 }
 
 NTKERNELAPI PMDL NTAPI MmCreateMdl(PMDL MemoryDescriptorList, PVOID Base, SIZE_T Length)
 {
     PMDL mdl = MemoryDescriptorList;
     if (!mdl) {
-        mdl = ExAllocatePool2(POOL_FLAG_NON_PAGED, MmSizeOfMdl(Base, Length), IO_TAG_MDL);
+        mdl = io_pool_alloc(MmSizeOfMdl(Base, Length), IO_TAG_MDL);
         if (!mdl)
             return NULL;
     }
