@@ -249,6 +249,11 @@ NTSTATUS reg_resolve(struct reg_ctx *cx, uint64_t start, const WCHAR *path, size
         *out_id = cur;
         return STATUS_SUCCESS;
     }
+    /* Syntax first: an empty component anywhere makes the name invalid
+     * whether or not the part before it exists. */
+    for (size_t j = i; j + 1 < cch; j++)
+        if (path[j] == L'\\' && path[j + 1] == L'\\')
+            return STATUS_OBJECT_NAME_INVALID;
     while (i <= cch) {
         size_t j = i;
         while (j < cch && path[j] != L'\\')

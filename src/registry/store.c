@@ -1188,10 +1188,19 @@ NTSTATUS reg_st_set_value(struct reg_ctx *cx, uint64_t id, const WCHAR *name, si
     if (!NT_SUCCESS(st = reg_ctx_txn(cx, s, &txn)))
         return st;
     rc = mdb_get(txn, reg_state.st[s].value, &k, &v);
+    WCHAR *kept = NULL;
     if (rc == 0) {
         struct reg_vrec old;
         memcpy(&old, v.mv_data, sizeof(old));
         vr.seq = old.seq;          /* keeps its place in the enumeration */
+        /* ... and the name it was created with, as Windows does */
+        if (old.name_len == 2 * cch && sizeof(old) + old.name_len <= v.mv_size) {
+            kept = malloc(old.name_len + 2);
+            if (!kept)
+                return STATUS_INSUFFICIENT_RESOURCES;
+            memcpy(kept, (uint8_t *)v.mv_data + sizeof(old), old.name_len);
+            name = kept;
+        }
     } else if (rc == MDB_NOTFOUND) {
         uint8_t ok[12];
         MDB_val okv = { 12, ok }, ov = { klen - 8, kb + 8 };
@@ -1205,10 +1214,13 @@ NTSTATUS reg_st_set_value(struct reg_ctx *cx, uint64_t id, const WCHAR *name, si
         return reg_mdb_status(rc);
     }
     v.mv_size = sizeof(vr) + 2 * cch + size;
-    if ((rc = mdb_put(txn, reg_state.st[s].value, &k, &v, MDB_RESERVE)))
+    if ((rc = mdb_put(txn, reg_state.st[s].value, &k, &v, MDB_RESERVE))) {
+        free(kept);
         return reg_mdb_status(rc);
+    }
     memcpy(v.mv_data, &vr, sizeof(vr));
     memcpy((uint8_t *)v.mv_data + sizeof(vr), name, 2 * cch);
+    free(kept);
     if (size)
         memcpy((uint8_t *)v.mv_data + sizeof(vr) + 2 * cch, data, size);
     b.r.max_vname = umax(b.r.max_vname, (uint32_t)(2 * cch));
