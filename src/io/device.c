@@ -124,6 +124,10 @@ static NTSTATUS io_device_create(PDRIVER_OBJECT DriverObject, ULONG DeviceExtens
     dev->obj.NextDevice = DriverObject->DeviceObject;
     DriverObject->DeviceObject = &dev->obj;
     io_db_release();
+    /* A device keeps its driver object alive (released by the device's
+     * delete procedure), as on Windows. */
+    ObReferenceObject(DriverObject);
+    dev->holds_driver = true;
 
     *DeviceObject = &dev->obj;
     return STATUS_SUCCESS;
@@ -185,6 +189,8 @@ void io_device_delete_proc(struct io_device *dev)
     }
     free(dev->name);
     free(dev->instance_id);
+    if (dev->holds_driver)
+        ObDereferenceObject(&dev->driver->obj);
 }
 
 static void io_device_delete(struct io_device *dev, const char *who)

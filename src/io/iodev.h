@@ -87,6 +87,7 @@ struct io_device {
     PDEVICE_OBJECT attached_to; /* db: the device below us (referenced) */
     GUID class_guid;            /* IoCreateDeviceSecure's override */
     bool has_class_guid;
+    bool holds_driver;          /* a reference on driver->obj is ours */
     bool delete_pending;        /* db: IoDeleteDevice called */
     bool is_pdo;                /* db: io_device_set_instance_id */
     WCHAR *instance_id;         /* db: device instance ID (PDOs) */

@@ -217,22 +217,24 @@ static NTSTATUS NTAPI note_cb(PVOID structure, PVOID context)
     return STATUS_SUCCESS;
 }
 
-static void wait_notes(int arrivals, int removals)
+static void wait_for(struct notes *n, int arrivals, int removals)
 {
     int i;
 
     for (i = 0; i < 500; i++) {
-        pthread_mutex_lock(&notes.lock);
-        if (notes.arrivals >= arrivals && notes.removals >= removals) {
-            pthread_mutex_unlock(&notes.lock);
+        pthread_mutex_lock(&n->lock);
+        if (n->arrivals >= arrivals && n->removals >= removals) {
+            pthread_mutex_unlock(&n->lock);
             return;
         }
-        pthread_mutex_unlock(&notes.lock);
+        pthread_mutex_unlock(&n->lock);
         usleep(10000);
     }
-    fail_msg("notifications did not arrive: %d/%d arrivals, %d/%d removals", notes.arrivals,
-             arrivals, notes.removals, removals);
+    fail_msg("notifications did not arrive: %d/%d arrivals, %d/%d removals", n->arrivals,
+             arrivals, n->removals, removals);
 }
+
+#define wait_notes(a, r) wait_for(&notes, a, r)
 
 static void test_notifications(void **state)
 {
@@ -277,6 +279,7 @@ static void test_notifications(void **state)
     assert_int_equal(notes.removals, 1);
     assert_int_equal(notes.bad_irql, 0);
     assert_int_equal(notes.bad_size, 0);
+    wait_for(&late, 1, 2);
     assert_int_equal(IoUnregisterPlugPlayNotification(entry2), STATUS_SUCCESS);
     assert_int_equal(late.arrivals, 1);
     assert_int_equal(late.removals, 2);
