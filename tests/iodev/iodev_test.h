@@ -9,6 +9,7 @@
 
 #define _GNU_SOURCE
 #include <wdm.h>
+#include <wdmsec.h>
 #include "io/iodev.h"
 #include "krnl/krnl.h"
 #include "rtl/rtl.h"
