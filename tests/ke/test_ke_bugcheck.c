@@ -166,6 +166,75 @@ static void system_thread_exits_in_region(void)
     KeWaitForSingleObject(t, Executive, KernelMode, FALSE, NULL);
 }
 
+static void NTAPI dpc_raises(PKDPC d, PVOID c, PVOID a, PVOID b)
+{
+    KIRQL old;
+    (void)d; (void)c; (void)a; (void)b;
+    KeRaiseIrql(HIGH_LEVEL, &old);
+}
+
+static void dpc_returns_at_wrong_irql(void)
+{
+    KDPC dpc;
+    KeInitializeDpc(&dpc, dpc_raises, NULL);
+    KeInsertQueueDpc(&dpc, NULL, NULL);
+    KeFlushQueuedDpcs();
+}
+
+static void NTAPI dpc_waits(PKDPC d, PVOID c, PVOID a, PVOID b)
+{
+    (void)d; (void)a; (void)b;
+    KeWaitForSingleObject(c, Executive, KernelMode, FALSE, NULL);
+}
+
+static void wait_in_dpc(void)
+{
+    KDPC dpc;
+    KEVENT e;
+    KeInitializeEvent(&e, NotificationEvent, FALSE);
+    KeInitializeDpc(&dpc, dpc_waits, &e);
+    KeInsertQueueDpc(&dpc, NULL, NULL);
+    KeFlushQueuedDpcs();
+}
+
+static void NTAPI work_raises(PVOID p)
+{
+    (void)p;
+    KeRaiseIrqlToDpcLevel();
+}
+
+static void work_returns_at_dispatch(void)
+{
+    WORK_QUEUE_ITEM w;
+    ExInitializeWorkItem(&w, work_raises, NULL);
+    ExQueueWorkItem(&w, DelayedWorkQueue);
+    ke_flush_work();
+}
+
+static KMUTEX work_mutex;
+static void NTAPI work_takes_mutex(PVOID p)
+{
+    (void)p;
+    KeWaitForSingleObject(&work_mutex, Executive, KernelMode, FALSE, NULL);
+}
+
+static void work_returns_owning_mutex(void)
+{
+    WORK_QUEUE_ITEM w;
+    KeInitializeMutex(&work_mutex, 0);
+    ExInitializeWorkItem(&w, work_takes_mutex, NULL);
+    ExQueueWorkItem(&w, DelayedWorkQueue);
+    ke_flush_work();
+}
+
+static void resource_not_owned(void)
+{
+    static ERESOURCE r;
+    ExInitializeResourceLite(&r);
+    KeEnterCriticalRegion();
+    ExReleaseResourceLite(&r);
+}
+
 #define CASE(name, code) \
     static void test_##name(void **state) { (void)state; expect_bugcheck(code, name); }
 
@@ -187,6 +256,11 @@ CASE(fast_mutex_not_owner, THREAD_NOT_MUTEX_OWNER)
 CASE(too_many_objects, MAXIMUM_WAIT_OBJECTS_EXCEEDED)
 CASE(leave_critical_unbalanced, APC_INDEX_MISMATCH)
 CASE(system_thread_exits_in_region, KERNEL_APC_PENDING_DURING_EXIT)
+CASE(dpc_returns_at_wrong_irql, IRQL_UNEXPECTED_VALUE)
+CASE(wait_in_dpc, ATTEMPTED_SWITCH_FROM_DPC)
+CASE(work_returns_at_dispatch, WORKER_THREAD_RETURNED_AT_BAD_IRQL)
+CASE(work_returns_owning_mutex, SYSTEM_EXIT_OWNED_MUTEX)
+CASE(resource_not_owned, RESOURCE_NOT_OWNED)
 
 int main(void)
 {
@@ -209,6 +283,11 @@ int main(void)
         cmocka_unit_test(test_too_many_objects),
         cmocka_unit_test(test_leave_critical_unbalanced),
         cmocka_unit_test(test_system_thread_exits_in_region),
+        cmocka_unit_test(test_dpc_returns_at_wrong_irql),
+        cmocka_unit_test(test_wait_in_dpc),
+        cmocka_unit_test(test_work_returns_at_dispatch),
+        cmocka_unit_test(test_work_returns_owning_mutex),
+        cmocka_unit_test(test_resource_not_owned),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
