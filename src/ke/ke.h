@@ -67,14 +67,14 @@ void ke_flush_work(void);
  * the executive did not create). Never NULL; no reference is taken. */
 struct _KTHREAD *ke_thread_current(void);
 
-/* Thread objects are reference counted: the running thread holds one, a
- * handle or an object reference holds one each. */
+/* Thread objects are ob objects of type *PsThreadType: the running thread
+ * holds one reference, every handle or object reference one more. These
+ * are ob_reference/ob_dereference. */
 void ke_thread_get(struct _KTHREAD *thread);
 void ke_thread_put(struct _KTHREAD *thread);
 
-/* The thread object behind a handle returned by PsCreateSystemThread while
- * the object manager does not own thread handles; NULL if unknown. The
- * reference is the caller's. */
+/* The thread object behind a thread handle (or NtCurrentThread()),
+ * referenced; NULL if the handle is not a thread handle. */
 struct _KTHREAD *ke_thread_from_handle(HANDLE handle);
 
 /* Times in 100 ns units: interrupt time is CLOCK_MONOTONIC, system time is
@@ -99,7 +99,6 @@ extern __thread struct ke_tls ke_tls;
  * the others belong to the thread itself or are immutable. */
 struct _KTHREAD {
     DISPATCHER_HEADER Header;       /* ThreadObject; signaled on exit (dispatcher lock) */
-    volatile LONG refs;             /* atomic */
     LONG kernel_apc_disable;        /* owner thread only; < 0 = disabled */
     LONG special_apc_disable;       /* owner thread only */
     KPRIORITY priority;             /* recorded only; no scheduling effect */
@@ -118,7 +117,6 @@ struct _KTHREAD {
     /* start */
     PKSTART_ROUTINE start_routine;
     PVOID start_context;
-    PVOID ob_body;                  /* reserved for the object manager */
 };
 
 struct _ETHREAD { struct _KTHREAD Tcb; };

@@ -5,14 +5,13 @@
  * threads at creation, any other thread (a test's main thread, a client
  * thread) on first use. A thread object is a dispatcher object that
  * becomes signaled when its thread terminates, so drivers can wait for a
- * system thread to finish. It is reference counted: the running thread
- * holds one reference (dropped at exit, by the TLS destructor for threads
- * the executive did not create), the creator's handle holds another.
- *
- * Until the object manager owns thread handles, the handle returned by
- * PsCreateSystemThread is the tagged address of the thread object
- * (ke_thread_from_handle); ZwClose/ObReferenceObjectByHandle on it belong
- * to ob.
+ * system thread to finish. It is an object of the object manager (type
+ * *PsThreadType): the running thread holds one reference (dropped at exit,
+ * by a TLS destructor for threads the executive did not create),
+ * PsCreateSystemThread returns a real handle (ObReferenceObjectByHandle
+ * with *PsThreadType, ZwClose), and ObReferenceObject/ObDereferenceObject
+ * work on PETHREAD/PKTHREAD. The one process object (PsGetCurrentProcess)
+ * is an ob object too.
  *
  * Priorities are recorded (KeSetPriorityThread/KeQueryPriorityThread) but
  * change nothing: Linux schedules these threads as ordinary threads.
@@ -20,6 +19,7 @@
 #define _GNU_SOURCE
 #include "ke/ke.h"
 #include "krnl/krnl.h"
+#include "ob/ob.h"
 
 #include <sched.h>
 #include <stdlib.h>
@@ -30,29 +30,48 @@
 
 static pthread_key_t ke_thread_key;
 static pthread_once_t ke_thread_key_once = PTHREAD_ONCE_INIT;
-static struct _EPROCESS ke_system_process;
+static struct _EPROCESS *ke_system_process;
 
 static void ke_foreign_thread_exit(void *arg);
 
+static void ke_thread_delete(void *body)
+{
+    struct _KTHREAD *t = body;
+    pthread_cond_destroy(&t->wait_cond);
+}
+
 static void ke_thread_key_init(void)
 {
+    static const struct ob_type_procs procs = { .delete_proc = ke_thread_delete };
+    void *body;
+
     pthread_key_create(&ke_thread_key, ke_foreign_thread_exit);
-    ke_system_process.Pcb.Header.Type = ProcessObject;
-    InitializeListHead(&ke_system_process.Pcb.Header.WaitListHead);
+    ob_type_set_procedures(*PsThreadType, &procs);
+    /* The process object lives as long as the process (its creation
+     * reference is never dropped). */
+    if (NT_SUCCESS(ob_create_object(*PsProcessType, sizeof(struct _EPROCESS), 0, NULL, &body))) {
+        ke_system_process = body;
+        ke_system_process->Pcb.Header.Type = ProcessObject;
+        ke_system_process->Pcb.Header.Size = (UCHAR)(sizeof(DISPATCHER_HEADER) / sizeof(LONG));
+        InitializeListHead(&ke_system_process->Pcb.Header.WaitListHead);
+    }
 }
 
 static struct _KTHREAD *ke_thread_alloc(void)
 {
-    struct _KTHREAD *t = calloc(1, sizeof(*t));
-    if (!t)
+    void *body;
+    struct _KTHREAD *t;
+
+    pthread_once(&ke_thread_key_once, ke_thread_key_init);
+    if (!NT_SUCCESS(ob_create_object(*PsThreadType, sizeof(struct _KTHREAD), 0, NULL, &body)))
         return NULL;
+    t = body;
     t->Header.Type = ThreadObject;
     t->Header.Size = (UCHAR)(sizeof(DISPATCHER_HEADER) / sizeof(LONG));
     t->Header.SignalState = 0;
     InitializeListHead(&t->Header.WaitListHead);
     InitializeListHead(&t->mutants);
     ke_cond_init(&t->wait_cond);
-    t->refs = 1;
     t->priority = 8;
     t->exit_status = STATUS_PENDING;
     return t;
@@ -60,15 +79,12 @@ static struct _KTHREAD *ke_thread_alloc(void)
 
 void ke_thread_get(struct _KTHREAD *thread)
 {
-    __atomic_add_fetch(&thread->refs, 1, __ATOMIC_RELAXED);
+    ob_reference(thread);
 }
 
 void ke_thread_put(struct _KTHREAD *thread)
 {
-    if (thread && __atomic_sub_fetch(&thread->refs, 1, __ATOMIC_ACQ_REL) == 0) {
-        pthread_cond_destroy(&thread->wait_cond);
-        free(thread);
-    }
+    ob_dereference(thread);
 }
 
 struct _KTHREAD *ke_thread_current(void)
@@ -162,14 +178,14 @@ struct _KTHREAD *ke_thread_create(PKSTART_ROUTINE routine, PVOID context)
     t->system = TRUE;
     t->start_routine = routine;
     t->start_context = context;
-    t->refs = 2; /* the running thread + the caller */
+    ob_reference(t); /* the running thread's; the creation reference is the caller's */
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     rc = pthread_create(&pt, &attr, ke_thread_main, t);
     pthread_attr_destroy(&attr);
     if (rc) {
-        pthread_cond_destroy(&t->wait_cond);
-        free(t);
+        ob_dereference(t);
+        ob_dereference(t);
         return NULL;
     }
     return t;
@@ -177,21 +193,18 @@ struct _KTHREAD *ke_thread_create(PKSTART_ROUTINE routine, PVOID context)
 
 /* ---------------------------------------------------------------- Ps* */
 
-#define KE_HANDLE_TAG ((ULONG_PTR)1)
-
 struct _KTHREAD *ke_thread_from_handle(HANDLE handle)
 {
-    ULONG_PTR h = (ULONG_PTR)handle;
+    void *body;
+
     if (handle == NtCurrentThread()) {
         struct _KTHREAD *t = ke_thread_current();
         ke_thread_get(t);
         return t;
     }
-    if (!(h & KE_HANDLE_TAG))
+    if (!NT_SUCCESS(ob_reference_by_handle(handle, 0, *PsThreadType, KernelMode, &body, NULL)))
         return NULL;
-    struct _KTHREAD *t = (struct _KTHREAD *)(h & ~KE_HANDLE_TAG);
-    ke_thread_get(t);
-    return t;
+    return body;
 }
 
 NTKERNELAPI NTSTATUS NTAPI PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess,
@@ -200,8 +213,8 @@ NTKERNELAPI NTSTATUS NTAPI PsCreateSystemThread(PHANDLE ThreadHandle, ULONG Desi
                                                 PKSTART_ROUTINE StartRoutine, PVOID StartContext)
 {
     struct _KTHREAD *t;
-    (void)DesiredAccess;
-    (void)ObjectAttributes;
+    NTSTATUS status;
+    HANDLE h;
 
     ke_check_irql_max(PASSIVE_LEVEL, "PsCreateSystemThread");
     if (!ThreadHandle || !StartRoutine)
@@ -213,6 +226,15 @@ NTKERNELAPI NTSTATUS NTAPI PsCreateSystemThread(PHANDLE ThreadHandle, ULONG Desi
     t = ke_thread_create(StartRoutine, StartContext);
     if (!t)
         return STATUS_INSUFFICIENT_RESOURCES;
+    /* The handle takes its own reference; the creation one is dropped. */
+    status = ob_open_handle(t, DesiredAccess ? DesiredAccess : THREAD_ALL_ACCESS,
+                            ObjectAttributes ? (ObjectAttributes->Attributes &
+                                                (OBJ_KERNEL_HANDLE | OBJ_INHERIT)) : 0, &h);
+    if (!NT_SUCCESS(status)) {
+        /* The thread runs anyway (Windows cannot undo it either). */
+        ke_thread_put(t);
+        return status;
+    }
     if (ClientId) {
         /* The thread id is known once it runs; wait for it briefly. */
         while (!__atomic_load_n(&t->tid, __ATOMIC_ACQUIRE))
@@ -220,7 +242,8 @@ NTKERNELAPI NTSTATUS NTAPI PsCreateSystemThread(PHANDLE ThreadHandle, ULONG Desi
         ClientId->UniqueProcess = (HANDLE)(ULONG_PTR)getpid();
         ClientId->UniqueThread = (HANDLE)(ULONG_PTR)t->tid;
     }
-    *ThreadHandle = (HANDLE)((ULONG_PTR)t | KE_HANDLE_TAG);
+    ke_thread_put(t);
+    *ThreadHandle = h;
     return STATUS_SUCCESS;
 }
 
@@ -254,7 +277,7 @@ NTKERNELAPI HANDLE NTAPI PsGetThreadId(PETHREAD Thread)
 NTKERNELAPI PEPROCESS NTAPI PsGetCurrentProcess(void)
 {
     pthread_once(&ke_thread_key_once, ke_thread_key_init);
-    return &ke_system_process;
+    return ke_system_process;
 }
 
 NTKERNELAPI HANDLE NTAPI PsGetCurrentProcessId(void)
@@ -264,7 +287,7 @@ NTKERNELAPI HANDLE NTAPI PsGetCurrentProcessId(void)
 
 NTKERNELAPI HANDLE NTAPI PsGetProcessId(PEPROCESS Process)
 {
-    return Process == &ke_system_process ? (HANDLE)(ULONG_PTR)getpid() : NULL;
+    return Process && Process == ke_system_process ? (HANDLE)(ULONG_PTR)getpid() : NULL;
 }
 
 NTKERNELAPI BOOLEAN NTAPI PsIsSystemThread(PETHREAD Thread)

@@ -33,24 +33,28 @@ static inline ULONGLONG now_ms(void)
     return KeQueryInterruptTime() / 10000;
 }
 
-/* Starts a system thread and returns its (referenced) thread object. */
+/* Starts a system thread and returns its thread object, referenced the
+ * way a driver does it (handle -> ObReferenceObjectByHandle -> ZwClose). */
 static inline PKTHREAD start_thread(PKSTART_ROUTINE fn, PVOID ctx)
 {
+    OBJECT_ATTRIBUTES oa;
     HANDLE h;
-    assert_int_equal(PsCreateSystemThread(&h, THREAD_ALL_ACCESS, NULL, NULL, NULL, fn, ctx),
+    PVOID obj = NULL;
+
+    InitializeObjectAttributes(&oa, NULL, OBJ_KERNEL_HANDLE, NULL, NULL);
+    assert_int_equal(PsCreateSystemThread(&h, THREAD_ALL_ACCESS, &oa, NULL, NULL, fn, ctx),
                      STATUS_SUCCESS);
-    PKTHREAD t = ke_thread_from_handle(h);
-    assert_non_null(t);
-    /* drop the handle's reference: ke_thread_from_handle took one */
-    ke_thread_put(t);
-    return t;
+    assert_int_equal(ObReferenceObjectByHandle(h, SYNCHRONIZE, *PsThreadType, KernelMode, &obj,
+                                               NULL), STATUS_SUCCESS);
+    assert_int_equal(ZwClose(h), STATUS_SUCCESS);
+    return obj;
 }
 
 static inline void join_thread(PKTHREAD t)
 {
     LARGE_INTEGER to = ms_rel(15000);
     assert_int_equal(KeWaitForSingleObject(t, Executive, KernelMode, FALSE, &to), STATUS_WAIT_0);
-    ke_thread_put(t);
+    ObDereferenceObject(t);
 }
 
 /* Runs misuse() in a forked child whose state root is a fresh directory;

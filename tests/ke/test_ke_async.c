@@ -334,6 +334,8 @@ static void test_system_thread(void **state)
                                           &c), STATUS_SUCCESS);
     PKTHREAD t = ke_thread_from_handle(h);
     assert_non_null(t);
+    assert_int_equal(ZwClose(h), STATUS_SUCCESS);
+    assert_null(ke_thread_from_handle(h));  /* closed */
     assert_int_equal(KeWaitForSingleObject(t, Executive, KernelMode, FALSE, NULL), 0);
     assert_true(c.system);
     assert_ptr_equal(c.self, (PETHREAD)t);
@@ -343,8 +345,10 @@ static void test_system_thread(void **state)
     assert_false(PsIsSystemThread(PsGetCurrentThread()));
     assert_int_equal(PsTerminateSystemThread(STATUS_SUCCESS), STATUS_INVALID_PARAMETER);
     assert_non_null(PsGetCurrentProcess());
-    ke_thread_put(t);
-    ke_thread_put(t); /* the handle's reference */
+    ObDereferenceObject(t);
+    /* the process object is a real object */
+    ObReferenceObject(PsGetCurrentProcess());
+    ObDereferenceObject(PsGetCurrentProcess());
 
     assert_int_equal(KeQueryPriorityThread(KeGetCurrentThread()), 8);
     assert_int_equal(KeSetPriorityThread(KeGetCurrentThread(), LOW_REALTIME_PRIORITY), 8);

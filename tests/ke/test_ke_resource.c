@@ -172,12 +172,14 @@ static void stress_thread(PVOID p)
             if (__atomic_add_fetch(&s->writers, 1, __ATOMIC_SEQ_CST) != 1 ||
                 __atomic_load_n(&s->readers, __ATOMIC_SEQ_CST) != 0)
                 __atomic_add_fetch(&s->errors, 1, __ATOMIC_SEQ_CST);
+            KeStallExecutionProcessor(2);
             __atomic_sub_fetch(&s->writers, 1, __ATOMIC_SEQ_CST);
         } else {
             ExAcquireResourceSharedLite(&res, TRUE);
             __atomic_add_fetch(&s->readers, 1, __ATOMIC_SEQ_CST);
             if (__atomic_load_n(&s->writers, __ATOMIC_SEQ_CST) != 0)
                 __atomic_add_fetch(&s->errors, 1, __ATOMIC_SEQ_CST);
+            KeStallExecutionProcessor(2);
             __atomic_sub_fetch(&s->readers, 1, __ATOMIC_SEQ_CST);
         }
         ExReleaseResourceLite(&res);

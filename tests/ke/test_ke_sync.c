@@ -483,7 +483,7 @@ static void test_wait_on_thread_object(void **state)
     PKTHREAD t = start_thread(mutex_thread, &c);
     assert_int_equal(KeWaitForSingleObject(t, Executive, KernelMode, FALSE, NULL), 0);
     assert_true(PsIsThreadTerminating((PETHREAD)t));
-    ke_thread_put(t);
+    ObDereferenceObject(t);
 }
 
 /* --------------------------------------------------- fast/guarded mutex */
