@@ -367,11 +367,11 @@ static void ke_check_wait_irql(const LARGE_INTEGER *timeout, const char *ddi, vo
     KIRQL irql = ke_tls.irql;
 
     if (ke_tls.in_dpc && irql >= DISPATCH_LEVEL && (!timeout || timeout->QuadPart != 0))
-        krnl_bugcheck(ATTEMPTED_SWITCH_FROM_DPC, 0, 0, 0, (ULONG_PTR)caller, NULL,
+        krnl_bugcheck(ATTEMPTED_SWITCH_FROM_DPC, 0, 0, 0, (ULONG_PTR)caller, ke_module_of(caller),
                       "ATTEMPTED_SWITCH_FROM_DPC: %s would block in a DPC routine", ddi);
     if (irql > DISPATCH_LEVEL || (irql > APC_LEVEL && (!timeout || timeout->QuadPart != 0)))
         krnl_bugcheck(IRQL_NOT_LESS_OR_EQUAL, 0, irql, 0,
-                      (ULONG_PTR)caller, NULL,
+                      (ULONG_PTR)caller, ke_module_of(caller),
                       "IRQL_NOT_LESS_OR_EQUAL: %s at IRQL %u with a %s timeout (a wait "
                       "above APC_LEVEL must have a zero timeout)", ddi, (unsigned)irql,
                       timeout ? "non-zero" : "NULL (infinite)");

@@ -106,7 +106,7 @@ NTKERNELAPI void FASTCALL ExReleaseFastMutex(PFAST_MUTEX FastMutex)
     if (ke_tls.irql != APC_LEVEL)
         krnl_bugcheck(ke_tls.irql < APC_LEVEL ? IRQL_NOT_GREATER_OR_EQUAL
                                               : IRQL_NOT_LESS_OR_EQUAL,
-                      0, ke_tls.irql, APC_LEVEL, (ULONG_PTR)__builtin_return_address(0), NULL,
+                      0, ke_tls.irql, APC_LEVEL, (ULONG_PTR)__builtin_return_address(0), ke_module_of(__builtin_return_address(0)),
                       "ExReleaseFastMutex called at IRQL %u (must be APC_LEVEL)",
                       (unsigned)ke_tls.irql);
     ke_fm_unlock(FastMutex, ke_thread_current(), "ExReleaseFastMutex");

@@ -13,7 +13,10 @@
 #include "ke/ke.h"
 #include "krnl/krnl.h"
 
+#include <dlfcn.h>
 #include <sched.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 __thread struct ke_tls ke_tls;
@@ -37,19 +40,40 @@ static ULONG ke_os_cpu(void)
     return c < 0 ? 0 : (ULONG)c % ke_processor_count();
 }
 
-void ke_check_irql_max(KIRQL max, const char *ddi)
+const char *ke_module_of(const void *addr)
+{
+    static __thread char name[256];
+    static const void *self_base;
+    Dl_info info, self;
+
+    if (!addr || !dladdr(addr, &info) || !info.dli_fname)
+        return NULL;
+    if (!self_base && dladdr((const void *)ke_module_of, &self))
+        self_base = self.dli_fbase;
+    if (info.dli_fbase == self_base)
+        return NULL;
+    const char *base = strrchr(info.dli_fname, '/');
+    snprintf(name, sizeof(name), "%s", base ? base + 1 : info.dli_fname);
+    return name[0] ? name : NULL;
+}
+
+void ke_check_irql_max_from(KIRQL max, const char *ddi, void *caller)
 {
     KIRQL irql = ke_tls.irql;
     if (irql > max)
-        krnl_bugcheck(IRQL_NOT_LESS_OR_EQUAL, 0, irql, 0,
-                      (ULONG_PTR)__builtin_return_address(0), NULL,
+        krnl_bugcheck(IRQL_NOT_LESS_OR_EQUAL, 0, irql, 0, (ULONG_PTR)caller, ke_module_of(caller),
                       "IRQL_NOT_LESS_OR_EQUAL: %s called at IRQL %u (maximum %u)",
                       ddi ? ddi : "?", (unsigned)irql, (unsigned)max);
 }
 
+void (ke_check_irql_max)(KIRQL max, const char *ddi)
+{
+    ke_check_irql_max_from(max, ddi, __builtin_return_address(0));
+}
+
 NTKERNELAPI void NTAPI DdkCheckIrqlMax(KIRQL Max, const char *Function)
 {
-    ke_check_irql_max(Max, Function);
+    ke_check_irql_max_from(Max, Function, __builtin_return_address(0));
 }
 
 NTKERNELAPI KIRQL NTAPI KeGetCurrentIrql(void)
@@ -73,7 +97,7 @@ NTKERNELAPI KIRQL NTAPI KfRaiseIrql(KIRQL NewIrql)
     KIRQL old = ke_tls.irql;
     if (NewIrql < old || NewIrql > HIGH_LEVEL)
         krnl_bugcheck(IRQL_NOT_GREATER_OR_EQUAL, old, NewIrql, 0,
-                      (ULONG_PTR)__builtin_return_address(0), NULL,
+                      (ULONG_PTR)__builtin_return_address(0), ke_module_of(__builtin_return_address(0)),
                       "IRQL_NOT_GREATER_OR_EQUAL: KeRaiseIrql from %u to %u",
                       (unsigned)old, (unsigned)NewIrql);
     ke_set_irql(NewIrql);
@@ -85,7 +109,7 @@ NTKERNELAPI void NTAPI KeLowerIrql(KIRQL NewIrql)
     KIRQL old = ke_tls.irql;
     if (NewIrql > old)
         krnl_bugcheck(IRQL_NOT_LESS_OR_EQUAL, 0, old, NewIrql,
-                      (ULONG_PTR)__builtin_return_address(0), NULL,
+                      (ULONG_PTR)__builtin_return_address(0), ke_module_of(__builtin_return_address(0)),
                       "IRQL_NOT_LESS_OR_EQUAL: KeLowerIrql from %u to %u",
                       (unsigned)old, (unsigned)NewIrql);
     ke_set_irql(NewIrql);

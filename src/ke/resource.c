@@ -105,7 +105,7 @@ static void res_add_shared(PERESOURCE r, ERESOURCE_THREAD t)
     ULONG cap = side->capacity * 2;
     OWNER_ENTRY *n = realloc(side->owners, cap * sizeof(*n));
     if (!n)
-        krnl_bugcheck(0x17, (ULONG_PTR)r, 0, 0, 0, NULL, "out of memory for resource owners");
+        krnl_bugcheck(MUST_SUCCEED_POOL_EMPTY, (ULONG_PTR)r, 0, 0, 0, NULL, "out of memory for resource owners");
     memset(n + side->capacity, 0, (cap - side->capacity) * sizeof(*n));
     n[side->capacity].OwnerThread = t;
     n[side->capacity].OwnerCount = 1;

@@ -95,7 +95,7 @@ struct _KTHREAD *ke_thread_current(void)
     pthread_once(&ke_thread_key_once, ke_thread_key_init);
     t = ke_thread_alloc();
     if (!t)
-        krnl_bugcheck(0x17 /* NO_MORE_SYSTEM_PTES-like: out of memory */, 0, 0, 0, 0, NULL,
+        krnl_bugcheck(MUST_SUCCEED_POOL_EMPTY, 0, 0, 0, 0, NULL,
                       "cannot allocate a thread object");
     t->tid = (pid_t)syscall(SYS_gettid);
     ke_tls.thread = t;

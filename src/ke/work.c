@@ -57,18 +57,18 @@ static void NTAPI ke_worker_main(PVOID unused)
 
         if (ke_tls.irql != PASSIVE_LEVEL)
             krnl_bugcheck(WORKER_THREAD_RETURNED_AT_BAD_IRQL, (ULONG_PTR)routine, ke_tls.irql,
-                          (ULONG_PTR)param, (ULONG_PTR)item, NULL,
+                          (ULONG_PTR)param, (ULONG_PTR)item, ke_module_of((const void *)routine),
                           "WORKER_THREAD_RETURNED_AT_BAD_IRQL: work routine %p returned at "
                           "IRQL %u", (void *)routine, (unsigned)ke_tls.irql);
         if (!IsListEmpty(&self->mutants))
             krnl_bugcheck(SYSTEM_EXIT_OWNED_MUTEX, (ULONG_PTR)routine, (ULONG_PTR)param,
-                          (ULONG_PTR)item, 0, NULL,
+                          (ULONG_PTR)item, 0, ke_module_of((const void *)routine),
                           "SYSTEM_EXIT_OWNED_MUTEX: work routine %p returned owning a mutex",
                           (void *)routine);
         if (self->kernel_apc_disable || self->special_apc_disable)
             krnl_bugcheck(APC_INDEX_MISMATCH, (ULONG_PTR)routine,
                           (ULONG_PTR)(LONG_PTR)self->kernel_apc_disable,
-                          (ULONG_PTR)(LONG_PTR)self->special_apc_disable, 0, NULL,
+                          (ULONG_PTR)(LONG_PTR)self->special_apc_disable, 0, ke_module_of((const void *)routine),
                           "APC_INDEX_MISMATCH: work routine %p returned inside a critical "
                           "or guarded region", (void *)routine);
 
