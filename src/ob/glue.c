@@ -1,38 +1,42 @@
 /*
  * ob/glue.c - the object manager's two needs from ke: the current IRQL
- * (is a delete allowed here?) and a worker to defer deletes to.
+ * (may a delete run here?) and a worker to defer deletes to.
  *
- * Both are weak references to the documented DDIs so that ob links and
- * works whether or not ke is in the library yet; without ke everything
- * runs at PASSIVE_LEVEL and a deferred delete runs inline. This file
- * deliberately includes only the type headers, so its weak declarations
- * never meet ke's own declarations.
+ * The deferred delete uses the WORK_QUEUE_ITEM kept in the object header
+ * with ExQueueWorkItem when ke provides it (no allocation, cannot fail);
+ * until then, ke_queue_work, which allocates. If even that fails the
+ * delete runs inline and says so: late is better than never.
  */
-#include <ntdef.h>
-#include <ddk/ketypes.h>
+#include <wdm.h>
+#include "ke/ke.h"
 #include "krnl/krnl.h"
+#include "ob/obp.h"
 
-extern KIRQL NTAPI KeGetCurrentIrql(void) __attribute__((weak));
-extern VOID NTAPI ExQueueWorkItem(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYPE QueueType)
-    __attribute__((weak));
-
-KIRQL ob_current_irql(void);
-BOOLEAN ob_queue_work(PWORK_QUEUE_ITEM item);
+/* Weak until ke's worker threads are in the library. */
+#pragma weak ExQueueWorkItem
+#pragma weak ke_queue_work
 
 KIRQL ob_current_irql(void)
 {
-    return KeGetCurrentIrql ? KeGetCurrentIrql() : PASSIVE_LEVEL;
+    return KeGetCurrentIrql();
 }
 
-/* item->WorkerRoutine and Parameter are set by the caller. FALSE: no
- * worker available, the caller runs the routine itself. */
+static void ob_work_trampoline(void *context)
+{
+    PWORK_QUEUE_ITEM item = context;
+
+    item->WorkerRoutine(item->Parameter);
+}
+
 BOOLEAN ob_queue_work(PWORK_QUEUE_ITEM item)
 {
-    if (!ExQueueWorkItem) {
-        krnl_log_once(KRNL_LOG_WARN, "ob: no work queue yet, deleting objects inline");
-        return FALSE;
-    }
     item->List.Flink = NULL;
-    ExQueueWorkItem(item, DelayedWorkQueue);
-    return TRUE;
+    if (ExQueueWorkItem) {
+        ExQueueWorkItem(item, DelayedWorkQueue);
+        return TRUE;
+    }
+    if (ke_queue_work && NT_SUCCESS(ke_queue_work(ob_work_trampoline, item)))
+        return TRUE;
+    krnl_log_once(KRNL_LOG_WARN, "ob: cannot queue a deferred delete, deleting inline");
+    return FALSE;
 }

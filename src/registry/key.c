@@ -1,50 +1,57 @@
 /*
- * key.c - open key references, key handles and path resolution.
+ * key.c - key objects, key handles and path resolution.
  *
- * A struct reg_key is what a key handle refers to: a key id and the access
- * the opener was granted. It holds no lock on the key; every operation
- * revalidates the id inside its transaction, so a deleted key answers
- * STATUS_KEY_DELETED and nothing dangles.
- *
- * Handles: until the object manager (src/ob) provides typed handles for
- * CmKeyObjectType, key handles come from a small private table here. Its
- * values have bit 31 set and the low two bits clear (like Windows kernel
- * handles) and carry a generation, so a closed handle answers
- * STATUS_INVALID_HANDLE rather than reaching a newer key. ZwClose is
- * defined weak so that the object manager's definition replaces it.
+ * A struct reg_key is the body of an object-manager object of type
+ * CmKeyObjectType: a key id and the access its opener asked for. It holds
+ * no lock on the key; every operation revalidates the id inside its
+ * transaction, so a deleted key answers STATUS_KEY_DELETED and nothing
+ * dangles. Handles, their generations (stale handles) and types (handles
+ * of other objects) are the object manager's; ZwClose is its.
  */
 #define _GNU_SOURCE
 #include "registry/regp.h"
+#include "ob/ob.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* Key objects are object-manager objects of type CmKeyObjectType; the
+ * delete procedure releases what the body owns. */
+static void reg_key_delete_proc(void *body)
+{
+    struct reg_key *k = body;
+    pthread_mutex_destroy(&k->lock);
+}
+
+static pthread_once_t reg_key_type_once = PTHREAD_ONCE_INIT;
+
+static void reg_key_type_init(void)
+{
+    static const struct ob_type_procs procs = { .delete_proc = reg_key_delete_proc };
+    ob_type_set_procedures(*CmKeyObjectType, &procs);
+}
+
 struct reg_key *reg_key_alloc(uint64_t id, ACCESS_MASK access)
 {
-    struct reg_key *k = calloc(1, sizeof(*k));
+    struct reg_key *k;
 
-    if (!k)
+    pthread_once(&reg_key_type_once, reg_key_type_init);
+    if (!NT_SUCCESS(ob_create_object(*CmKeyObjectType, sizeof(*k), 0, NULL, (void **)&k)))
         return NULL;
     k->id = id;
     k->access = access;
-    k->refs = 1;
     pthread_mutex_init(&k->lock, NULL);
     return k;
 }
 
 struct reg_key *reg_key_get(struct reg_key *key)
 {
-    if (key)
-        __atomic_add_fetch(&key->refs, 1, __ATOMIC_RELAXED);
-    return key;
+    return key ? ob_reference(key) : NULL;
 }
 
 void reg_key_put(struct reg_key *key)
 {
-    if (key && __atomic_sub_fetch(&key->refs, 1, __ATOMIC_ACQ_REL) == 0) {
-        pthread_mutex_destroy(&key->lock);
-        free(key);
-    }
+    ob_dereference(key);
 }
 
 void reg_key_close(struct reg_key *key) { reg_key_put(key); }
@@ -65,130 +72,30 @@ ACCESS_MASK reg_map_access(ACCESS_MASK desired)
     return a;
 }
 
-/* ---- the private handle table ----------------------------------------- */
-
-#define REG_HANDLE_MAX 65536u
-
-struct reg_handle_slot {
-    struct reg_key *key;       /* NULL: free */
-    uint16_t gen;
-};
-
-static struct {
-    pthread_mutex_t lock;
-    struct reg_handle_slot *slots;   /* guarded by lock */
-    uint32_t count, cap, free_hint;
-} reg_handles = { .lock = PTHREAD_MUTEX_INITIALIZER };
-
-static HANDLE reg_handle_value(uint32_t index, uint16_t gen)
-{
-    return (HANDLE)(uintptr_t)(0x80000000u | ((uint32_t)(gen & 0x3fff) << 17) | ((index + 1) << 2));
-}
-
-static bool reg_handle_decode(HANDLE h, uint32_t *index, uint16_t *gen)
-{
-    uintptr_t v = (uintptr_t)h;
-
-    if ((v >> 32) || !(v & 0x80000000u) || (v & 3))
-        return false;
-    uint32_t i = (uint32_t)((v >> 2) & 0x7fff);
-    if (i == 0)
-        return false;
-    *index = i - 1;
-    *gen = (uint16_t)((v >> 17) & 0x3fff);
-    return true;
-}
-
+/* The handle holds its own reference; the caller keeps (and drops) its. */
 NTSTATUS reg_handle_insert(struct reg_key *key, ULONG attributes, HANDLE *out)
 {
-    (void)attributes;
-    pthread_mutex_lock(&reg_handles.lock);
-    uint32_t i;
-    for (i = 0; i < reg_handles.cap; i++) {
-        uint32_t j = (reg_handles.free_hint + i) % reg_handles.cap;
-        if (!reg_handles.slots[j].key) {
-            i = j;
-            goto found;
-        }
-    }
-    if (reg_handles.cap >= 32767) {
-        pthread_mutex_unlock(&reg_handles.lock);
-        return STATUS_INSUFFICIENT_RESOURCES;
-    }
-    {
-        uint32_t ncap = reg_handles.cap ? reg_handles.cap * 2 : 64;
-        if (ncap > 32767)
-            ncap = 32767;
-        struct reg_handle_slot *n = realloc(reg_handles.slots, ncap * sizeof(*n));
-        if (!n) {
-            pthread_mutex_unlock(&reg_handles.lock);
-            return STATUS_INSUFFICIENT_RESOURCES;
-        }
-        memset(n + reg_handles.cap, 0, (ncap - reg_handles.cap) * sizeof(*n));
-        i = reg_handles.cap;
-        reg_handles.slots = n;
-        reg_handles.cap = ncap;
-    }
-found:
-    reg_handles.slots[i].key = key;
-    reg_handles.slots[i].gen++;
-    reg_handles.free_hint = i + 1;
-    reg_handles.count++;
-    *out = reg_handle_value(i, reg_handles.slots[i].gen);
-    pthread_mutex_unlock(&reg_handles.lock);
-    return STATUS_SUCCESS;
+    return ob_open_handle(key, key->access, attributes & (OBJ_KERNEL_HANDLE | OBJ_INHERIT), out);
 }
 
+/* Zw calls come from kernel mode, where ob checks no access; the registry
+ * still holds each handle to the rights it was opened with (a driver that
+ * writes through a KEY_READ handle has a bug that user mode would hit). */
 NTSTATUS reg_handle_ref(HANDLE h, ACCESS_MASK need, struct reg_key **out)
 {
-    uint32_t i;
-    uint16_t gen;
-    struct reg_key *k = NULL;
+    OBJECT_HANDLE_INFORMATION info = { 0 };
+    void *body;
+    NTSTATUS st;
 
-    if (!reg_handle_decode(h, &i, &gen))
-        return STATUS_INVALID_HANDLE;
-    pthread_mutex_lock(&reg_handles.lock);
-    if (i < reg_handles.cap && reg_handles.slots[i].key &&
-        (reg_handles.slots[i].gen & 0x3fff) == gen)
-        k = reg_key_get(reg_handles.slots[i].key);
-    pthread_mutex_unlock(&reg_handles.lock);
-    if (!k)
-        return STATUS_INVALID_HANDLE;
-    if ((k->access & need) != need) {
-        reg_key_put(k);
+    st = ob_reference_by_handle(h, 0, *CmKeyObjectType, KernelMode, &body, &info);
+    if (!NT_SUCCESS(st))
+        return st;
+    if ((info.GrantedAccess & need) != need) {
+        ob_dereference(body);
         return STATUS_ACCESS_DENIED;
     }
-    *out = k;
+    *out = body;
     return STATUS_SUCCESS;
-}
-
-static NTSTATUS reg_handle_close(HANDLE h)
-{
-    uint32_t i;
-    uint16_t gen;
-    struct reg_key *k = NULL;
-
-    if (!reg_handle_decode(h, &i, &gen))
-        return STATUS_INVALID_HANDLE;
-    pthread_mutex_lock(&reg_handles.lock);
-    if (i < reg_handles.cap && reg_handles.slots[i].key &&
-        (reg_handles.slots[i].gen & 0x3fff) == gen) {
-        k = reg_handles.slots[i].key;
-        reg_handles.slots[i].key = NULL;
-        reg_handles.count--;
-    }
-    pthread_mutex_unlock(&reg_handles.lock);
-    if (!k)
-        return STATUS_INVALID_HANDLE;
-    reg_key_put(k);
-    return STATUS_SUCCESS;
-}
-
-/* Replaced by the object manager's ZwClose once src/ob provides it. */
-__attribute__((weak)) NTSYSAPI NTSTATUS NTAPI ZwClose(HANDLE Handle);
-__attribute__((weak)) NTSYSAPI NTSTATUS NTAPI ZwClose(HANDLE Handle)
-{
-    return reg_handle_close(Handle);
 }
 
 NTSTATUS reg_key_from_handle(HANDLE handle, ACCESS_MASK access, struct reg_key **out)

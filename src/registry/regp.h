@@ -63,11 +63,10 @@ struct reg_enum_cache {
     uint8_t last[512];         /* encoded name of entry `index` */
 };
 
-/* An open key reference: the body of a key handle. */
+/* An open key: the body of a CmKeyObjectType object (refcounted by ob). */
 struct reg_key {
     uint64_t id;
-    ACCESS_MASK access;
-    int refs;                  /* atomic */
+    ACCESS_MASK access;        /* what handles to it are opened with */
     pthread_mutex_t lock;      /* guards the two caches */
     struct reg_enum_cache subkey_cache;
     struct reg_enum_cache value_cache;
@@ -137,6 +136,8 @@ struct reg_key *reg_key_alloc(uint64_t id, ACCESS_MASK access);
 struct reg_key *reg_key_get(struct reg_key *key);
 void reg_key_put(struct reg_key *key);
 ACCESS_MASK reg_map_access(ACCESS_MASK desired);
+/* A new handle to key (with key->access); the handle holds its own
+ * reference. */
 NTSTATUS reg_handle_insert(struct reg_key *key, ULONG attributes, HANDLE *out);
 /* Referenced key behind a handle; checks type and granted access. */
 NTSTATUS reg_handle_ref(HANDLE h, ACCESS_MASK need, struct reg_key **out);

@@ -163,10 +163,10 @@ static NTSTATUS zw_open(PHANDLE KeyHandle, ACCESS_MASK DesiredAccess,
         st = STATUS_INSUFFICIENT_RESOURCES;
         goto out;
     }
-    if (!NT_SUCCESS(st = reg_handle_insert(k, oa->Attributes, KeyHandle))) {
-        reg_key_put(k);
+    st = reg_handle_insert(k, oa->Attributes, KeyHandle);
+    reg_key_put(k);
+    if (!NT_SUCCESS(st))
         goto out;
-    }
     if (create && Disposition)
         *Disposition = disp;
 out:

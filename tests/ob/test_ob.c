@@ -3,12 +3,24 @@
  * handle validation (forged, stale, wrong type, wrong access), the
  * namespace with symbolic links and remainders, and the DDIs on top.
  */
-#define _GNU_SOURCE
 #include <wdm.h>
-#include <time.h>
 #include "ob/ob.h"
 #include "se/se.h"
 #include "krnl/krnl.h"
+#include "ke/ke.h"
+
+#include <pthread.h>
+
+/* Weak until ke's worker threads are in the library: without them ob
+ * deletes inline and there is nothing to flush. */
+#pragma weak ke_flush_work
+static BOOLEAN flush_work(void)
+{
+    if (!ke_flush_work)
+        return FALSE;
+    ke_flush_work();
+    return TRUE;
+}
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +31,8 @@
 
 static POBJECT_TYPE test_type, other_type;
 static int deletes, closes;
+static KIRQL delete_irql;
+static pthread_t delete_thread;
 static ULONG last_close_count;
 static void *deleted[16];
 
@@ -26,6 +40,8 @@ static void test_delete(void *body)
 {
     if (deletes < 16)
         deleted[deletes] = body;
+    delete_irql = KeGetCurrentIrql();
+    delete_thread = pthread_self();
     deletes++;
 }
 
@@ -136,13 +152,34 @@ static void test_defer_delete(void **state)
 
     (void)state;
     ObDereferenceObjectDeferDelete(b);
-    /* Runs on a worker when ke provides one, inline otherwise: either
-     * way it has run once the queue drains. Wait a little for it. */
-    for (int i = 0; i < 200 && deletes == 0; i++) {
-        struct timespec ts = { 0, 5 * 1000 * 1000 };
-        nanosleep(&ts, NULL);
+    if (flush_work())
+        assert_false(pthread_equal(delete_thread, pthread_self()));
+    assert_int_equal(deletes, 1);
+    assert_int_equal(delete_irql, PASSIVE_LEVEL);
+}
+
+/* The last dereference at DISPATCH_LEVEL: the delete runs later, on a
+ * worker, at PASSIVE_LEVEL. */
+static void test_delete_at_dispatch_is_deferred(void **state)
+{
+    void *b = new_obj();
+    KIRQL old;
+
+    (void)state;
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    ObDereferenceObject(b);
+    KeLowerIrql(old);
+    if (flush_work()) {
+        assert_false(pthread_equal(delete_thread, pthread_self()));
+        assert_int_equal(delete_irql, PASSIVE_LEVEL);
     }
     assert_int_equal(deletes, 1);
+
+    /* At PASSIVE_LEVEL it runs at once, on the caller's thread. */
+    b = new_obj();
+    ObDereferenceObject(b);
+    assert_int_equal(deletes, 2);
+    assert_true(pthread_equal(delete_thread, pthread_self()));
 }
 
 /* ---- handles --------------------------------------------------------------- */
@@ -507,6 +544,7 @@ int main(void)
         cmocka_unit_test_setup(test_refcount_and_delete, setup),
         cmocka_unit_test_setup(test_handle_keeps_object_alive, setup),
         cmocka_unit_test_setup(test_defer_delete, setup),
+        cmocka_unit_test_setup(test_delete_at_dispatch_is_deferred, setup),
         cmocka_unit_test_setup(test_handle_values, setup),
         cmocka_unit_test_setup(test_stale_handles, setup),
         cmocka_unit_test_setup(test_forged_handles, setup),
