@@ -224,7 +224,7 @@ static void *ke_dpc_thread(void *arg)
         if (got != want)
             krnl_bugcheck(IRQL_UNEXPECTED_VALUE, ((ULONG_PTR)got << 16) | ((ULONG_PTR)want << 8),
                           (ULONG_PTR)routine, (ULONG_PTR)dpc, 0, ke_module_of((const void *)routine),
-                          "IRQL_UNEXPECTED_VALUE: DPC routine %p returned at IRQL %u (entered "
+                          "DPC routine %p returned at IRQL %u (entered "
                           "at %u)", (void *)routine, (unsigned)got, (unsigned)want);
         if (ke_tls.spinlocks_held)
             krnl_bugcheck(IRQL_UNEXPECTED_VALUE, ((ULONG_PTR)got << 16) | ((ULONG_PTR)want << 8),

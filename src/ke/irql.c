@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include "ke/ke.h"
 #include "krnl/krnl.h"
+#include <ddk/driver_abi.h>
 
 #include <dlfcn.h>
 #include <sched.h>
@@ -43,18 +44,27 @@ static ULONG ke_os_cpu(void)
 const char *ke_module_of(const void *addr)
 {
     static __thread char name[256];
-    static const void *self_base;
-    Dl_info info, self;
+    Dl_info info;
+    void *h;
+    BOOLEAN is_driver;
 
     if (!addr || !dladdr(addr, &info) || !info.dli_fname)
         return NULL;
-    if (!self_base && dladdr((const void *)ke_module_of, &self))
-        self_base = self.dli_fbase;
-    if (info.dli_fbase == self_base)
+    /* Only driver modules (they export the entry stub's info block) are
+     * named, in the form krnl's reports use: file name without ".so". */
+    h = dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD);
+    if (!h)
+        return NULL;
+    is_driver = dlsym(h, DDK_DRIVER_INFO_SYMBOL) != NULL;
+    dlclose(h);
+    if (!is_driver)
         return NULL;
     const char *base = strrchr(info.dli_fname, '/');
     snprintf(name, sizeof(name), "%s", base ? base + 1 : info.dli_fname);
-    return name[0] ? name : NULL;
+    size_t len = strlen(name);
+    if (len > 3 && !strcmp(name + len - 3, ".so"))
+        name[len - 3] = 0;
+    return name;
 }
 
 void ke_check_irql_max_from(KIRQL max, const char *ddi, void *caller)
@@ -62,7 +72,7 @@ void ke_check_irql_max_from(KIRQL max, const char *ddi, void *caller)
     KIRQL irql = ke_tls.irql;
     if (irql > max)
         krnl_bugcheck(IRQL_NOT_LESS_OR_EQUAL, 0, irql, 0, (ULONG_PTR)caller, ke_module_of(caller),
-                      "IRQL_NOT_LESS_OR_EQUAL: %s called at IRQL %u (maximum %u)",
+                      "%s called at IRQL %u (maximum %u)",
                       ddi ? ddi : "?", (unsigned)irql, (unsigned)max);
 }
 
@@ -98,7 +108,7 @@ NTKERNELAPI KIRQL NTAPI KfRaiseIrql(KIRQL NewIrql)
     if (NewIrql < old || NewIrql > HIGH_LEVEL)
         krnl_bugcheck(IRQL_NOT_GREATER_OR_EQUAL, old, NewIrql, 0,
                       (ULONG_PTR)__builtin_return_address(0), ke_module_of(__builtin_return_address(0)),
-                      "IRQL_NOT_GREATER_OR_EQUAL: KeRaiseIrql from %u to %u",
+                      "KeRaiseIrql from %u to %u",
                       (unsigned)old, (unsigned)NewIrql);
     ke_set_irql(NewIrql);
     return old;
@@ -110,7 +120,7 @@ NTKERNELAPI void NTAPI KeLowerIrql(KIRQL NewIrql)
     if (NewIrql > old)
         krnl_bugcheck(IRQL_NOT_LESS_OR_EQUAL, 0, old, NewIrql,
                       (ULONG_PTR)__builtin_return_address(0), ke_module_of(__builtin_return_address(0)),
-                      "IRQL_NOT_LESS_OR_EQUAL: KeLowerIrql from %u to %u",
+                      "KeLowerIrql from %u to %u",
                       (unsigned)old, (unsigned)NewIrql);
     ke_set_irql(NewIrql);
 }
@@ -138,7 +148,7 @@ NTKERNELAPI void NTAPI KeLeaveCriticalRegion(void)
     if (t->kernel_apc_disable >= 0)
         krnl_bugcheck(APC_INDEX_MISMATCH, (ULONG_PTR)__builtin_return_address(0), 0,
                       (ULONG_PTR)t->kernel_apc_disable, 0, NULL,
-                      "APC_INDEX_MISMATCH: KeLeaveCriticalRegion without KeEnterCriticalRegion");
+                      "KeLeaveCriticalRegion without KeEnterCriticalRegion");
     t->kernel_apc_disable++;
 }
 
@@ -154,7 +164,7 @@ NTKERNELAPI void NTAPI KeLeaveGuardedRegion(void)
     if (t->special_apc_disable >= 0)
         krnl_bugcheck(APC_INDEX_MISMATCH, (ULONG_PTR)__builtin_return_address(0), 0,
                       (ULONG_PTR)t->special_apc_disable, 0, NULL,
-                      "APC_INDEX_MISMATCH: KeLeaveGuardedRegion without KeEnterGuardedRegion");
+                      "KeLeaveGuardedRegion without KeEnterGuardedRegion");
     t->special_apc_disable++;
 }
 

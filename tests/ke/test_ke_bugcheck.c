@@ -251,7 +251,7 @@ static void driver_misuse(void)
 static void test_report_names_the_driver(void **state)
 {
     (void)state;
-    expect_bugcheck_text(IRQL_NOT_LESS_OR_EQUAL, "\"driver\": \"irqlmisuse_drv.so\"",
+    expect_bugcheck_text(IRQL_NOT_LESS_OR_EQUAL, "\"driver\": \"irqlmisuse_drv\"",
                          driver_misuse);
 }
 
