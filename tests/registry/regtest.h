@@ -115,6 +115,14 @@ static inline ULONG zget_dword(HANDLE h, const WCHAR *name)
     return v;
 }
 
+static inline size_t rtl_test_wcslen(const WCHAR *s)
+{
+    size_t n = 0;
+    while (s[n])
+        n++;
+    return n;
+}
+
 static inline double regtest_now(void)
 {
     struct timespec ts;
