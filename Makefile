@@ -26,7 +26,8 @@ check-asan: deps
 	cd $(ASAN) && ctest --output-on-failure -j $(JOBS) -LE soak --timeout 600
 
 demo: all
-	@scripts/demo.sh $(BUILD)
+	@rm -rf $(BUILD)/demo-root
+	@$(BUILD)/bin/ddk-demo $(BUILD)/samples/ddkecho/ddkecho.so $(BUILD)/demo-root
 
 bench: all
 	@$(BUILD)/bin/ddk-bench
