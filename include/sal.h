@@ -1,0 +1,2 @@
+/* sal.h - OpenDDK: SAL annotations (see ddk/sal.h). */
+#include <ddk/sal.h>

@@ -1,0 +1,2 @@
+#pragma once
+#define LEVELS_VALUE 0x200

@@ -1,0 +1,2 @@
+#pragma once
+#define HELPER_VALUE 0x30
