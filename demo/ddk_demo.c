@@ -76,6 +76,19 @@ static NTSTATUS install_service(void)
     return st;
 }
 
+struct pool_seen { size_t blocks, bytes; ULONG tag; };
+
+static void pool_cb(void *ctx, const void *module_base, ULONG tag, size_t allocations,
+                    size_t bytes)
+{
+    struct pool_seen *seen = ctx;
+    (void)module_base;
+    if (tag == seen->tag) {
+        seen->blocks += allocations;
+        seen->bytes += bytes;
+    }
+}
+
 static int count_reports(const char *root, char *latest, size_t cap)
 {
     char dir[4096];
@@ -173,15 +186,23 @@ int main(int argc, char **argv)
         step(st == STATUS_INVALID_DEVICE_REQUEST, "unknown IOCTL: 0x%08X (STATUS_INVALID_DEVICE_REQUEST)",
              (unsigned)st);
         st = io_close(h);
-        step(NT_SUCCESS(st), "CloseHandle: IRP_MJ_CLEANUP then IRP_MJ_CLOSE reached the driver");
+        step(NT_SUCCESS(st), "CloseHandle: 0x%08X", (unsigned)st);
         st = io_close(h);
         step(st == STATUS_INVALID_HANDLE, "CloseHandle again on the stale handle: 0x%08X (STATUS_INVALID_HANDLE)",
              (unsigned)st);
     }
 
-    st = io_unload_driver(driver);
-    step(NT_SUCCESS(st), "unloaded: DriverUnload ran, no device objects or pool tags leaked (0x%08X)",
-         (unsigned)st);
+    {
+        const void *base = io_drv(driver)->module_base;
+        struct pool_seen seen = { 0, 0, 'ohcE' };
+        size_t total = krnl_pool_usage(base, pool_cb, &seen);
+        step(seen.blocks == 1 && seen.bytes >= 26,
+             "pool: %zu block(s), %zu bytes with tag 'Echo' charged to ddkecho (%zu blocks in all)",
+             seen.blocks, seen.bytes, total);
+        st = io_unload_driver(driver);
+        step(NT_SUCCESS(st), "unloaded: DriverUnload ran, no device object left behind (0x%08X)",
+             (unsigned)st);
+    }
 
     /* A driver bug: the child process plays the machine that crashes. */
     before = count_reports(rootbuf, report, sizeof(report));
