@@ -239,7 +239,8 @@ restart:
                 np.Buffer = malloc((tl + rl + 1) * sizeof(WCHAR));
                 if (!np.Buffer)
                     return STATUS_INSUFFICIENT_RESOURCES;
-                memcpy(np.Buffer, l->target.Buffer, tl * sizeof(WCHAR));
+                if (tl)
+                    memcpy(np.Buffer, l->target.Buffer, tl * sizeof(WCHAR));
                 memcpy(np.Buffer + tl, p + end, rl * sizeof(WCHAR));
                 np.Buffer[tl + rl] = 0;
                 np.Length = (USHORT)((tl + rl) * sizeof(WCHAR));
