@@ -448,6 +448,8 @@ NTSTATUS ob_query_name(void *body, UNICODE_STRING *name)
     }
     if (!(h->flags & OB_FLAG_NAMED)) {
         pthread_rwlock_unlock(&ob_ns_lock);
+        if (h->type->procs.query_name_proc)
+            return h->type->procs.query_name_proc(h->body, name);
         return STATUS_SUCCESS;
     }
     for (p = h; p && p != ob_root; p = p->parent)
