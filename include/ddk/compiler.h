@@ -154,6 +154,20 @@
 
 #define DEFINE_ENUM_FLAG_OPERATORS(T)
 
+/* Drivers guard their #pragma alloc_text blocks with these (the WDK
+ * defines them for every architecture it targets); gcc ignores the
+ * pragmas themselves. */
+#ifndef ALLOC_PRAGMA
+#define ALLOC_PRAGMA 1
+#endif
+#ifndef ALLOC_DATA_PRAGMA
+#define ALLOC_DATA_PRAGMA 1
+#endif
+/* Belongs with ntdef.h's basics; here until ntdef.h has it. */
+#ifndef ARGUMENT_PRESENT
+#define ARGUMENT_PRESENT(ArgumentPointer) ((char *)((uintptr_t)(ArgumentPointer)) != (char *)0)
+#endif
+
 /* Compiler intrinsics of MSVC that driver code calls directly; the
  * Windows types are not defined yet here, so the signatures use the C
  * types they are on x64 (ULONG = unsigned int, ULONG64 = unsigned long

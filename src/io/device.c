@@ -20,6 +20,7 @@
 #include <wdm.h>
 #include <wdmsec.h>
 #include "io/iodev.h"
+#include "ke/ke.h"
 #include "krnl/krnl.h"
 #include "rtl/rtl.h"
 
@@ -138,6 +139,7 @@ NTKERNELAPI NTSTATUS NTAPI IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG Dev
                                           ULONG DeviceCharacteristics, BOOLEAN Exclusive,
                                           PDEVICE_OBJECT *DeviceObject)
 {
+    ke_check_irql_max(PASSIVE_LEVEL, "IoCreateDevice");
     return io_device_create(DriverObject, DeviceExtensionSize, DeviceName, DeviceType,
                             DeviceCharacteristics, Exclusive, NULL, DeviceObject);
 }
@@ -155,6 +157,7 @@ NTKERNELAPI NTSTATUS NTAPI IoCreateDeviceSecure(PDRIVER_OBJECT DriverObject,
     PSECURITY_DESCRIPTOR sd = NULL;
     NTSTATUS status;
 
+    ke_check_irql_max(PASSIVE_LEVEL, "IoCreateDeviceSecure");
     if (!DeviceObject)
         return STATUS_INVALID_PARAMETER;
     *DeviceObject = NULL;
@@ -238,6 +241,7 @@ static void io_device_delete(struct io_device *dev, const char *who)
 
 NTKERNELAPI VOID NTAPI IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
 {
+    ke_check_irql_max(PASSIVE_LEVEL, "IoDeleteDevice");
     if (!DeviceObject)
         return;
     io_device_delete(io_dev(DeviceObject), "IoDeleteDevice");
@@ -265,6 +269,7 @@ NTKERNELAPI NTSTATUS NTAPI IoAttachDeviceToDeviceStackSafe(PDEVICE_OBJECT Source
     struct io_device *src = io_dev(SourceDevice);
     PDEVICE_OBJECT top;
 
+    ke_check_irql_max(PASSIVE_LEVEL, "IoAttachDeviceToDeviceStackSafe");
     if (!SourceDevice || !TargetDevice || !AttachedToDeviceObject)
         return STATUS_INVALID_PARAMETER;
     io_db_acquire();
@@ -301,6 +306,7 @@ NTKERNELAPI VOID NTAPI IoDetachDevice(PDEVICE_OBJECT TargetDevice)
 {
     PDEVICE_OBJECT upper;
 
+    ke_check_irql_max(PASSIVE_LEVEL, "IoDetachDevice");
     if (!TargetDevice)
         return;
     io_db_acquire();
@@ -321,6 +327,7 @@ NTKERNELAPI PDEVICE_OBJECT NTAPI IoGetAttachedDevice(PDEVICE_OBJECT DeviceObject
 {
     PDEVICE_OBJECT top;
 
+    ke_check_irql_max(DISPATCH_LEVEL, "IoGetAttachedDevice");
     if (!DeviceObject)
         return NULL;
     io_db_acquire();
@@ -333,6 +340,7 @@ NTKERNELAPI PDEVICE_OBJECT NTAPI IoGetAttachedDeviceReference(PDEVICE_OBJECT Dev
 {
     PDEVICE_OBJECT top;
 
+    ke_check_irql_max(DISPATCH_LEVEL, "IoGetAttachedDeviceReference");
     if (!DeviceObject)
         return NULL;
     io_db_acquire();
@@ -347,6 +355,7 @@ NTKERNELAPI PDEVICE_OBJECT NTAPI IoGetLowerDeviceObject(PDEVICE_OBJECT DeviceObj
     struct io_device *dev = io_dev(DeviceObject);
     PDEVICE_OBJECT lower;
 
+    ke_check_irql_max(DISPATCH_LEVEL, "IoGetLowerDeviceObject");
     if (!DeviceObject)
         return NULL;
     io_db_acquire();
@@ -361,6 +370,7 @@ NTKERNELAPI PDEVICE_OBJECT NTAPI IoGetDeviceAttachmentBaseRef(PDEVICE_OBJECT Dev
 {
     PDEVICE_OBJECT base;
 
+    ke_check_irql_max(DISPATCH_LEVEL, "IoGetDeviceAttachmentBaseRef");
     if (!DeviceObject)
         return NULL;
     io_db_acquire();
@@ -387,6 +397,7 @@ NTKERNELAPI NTSTATUS NTAPI IoAttachDevice(PDEVICE_OBJECT SourceDevice,
     PDEVICE_OBJECT top;
     NTSTATUS status;
 
+    ke_check_irql_max(PASSIVE_LEVEL, "IoAttachDevice");
     if (!SourceDevice || !TargetDevice || !AttachedDevice)
         return STATUS_INVALID_PARAMETER;
     *AttachedDevice = NULL;

@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 #include <wdm.h>
 #include "io/iodev.h"
+#include "ke/ke.h"
 #include "krnl/krnl.h"
 #include "rtl/rtl.h"
 
@@ -285,6 +286,7 @@ NTKERNELAPI NTSTATUS NTAPI IoAllocateDriverObjectExtension(
     size_t hdr = ALIGN_UP_BY(sizeof(*x), 16);
     PLIST_ENTRY e;
 
+    ke_check_irql_max(PASSIVE_LEVEL, "IoAllocateDriverObjectExtension");
     if (!DriverObject || !DriverObjectExtension)
         return STATUS_INVALID_PARAMETER;
     *DriverObjectExtension = NULL;
@@ -317,6 +319,7 @@ NTKERNELAPI PVOID NTAPI IoGetDriverObjectExtension(PDRIVER_OBJECT DriverObject,
     PVOID found = NULL;
     PLIST_ENTRY e;
 
+    ke_check_irql_max(DISPATCH_LEVEL, "IoGetDriverObjectExtension");
     if (!DriverObject)
         return NULL;
     io_db_acquire();
@@ -341,6 +344,7 @@ NTKERNELAPI VOID NTAPI IoRegisterDriverReinitialization(
     struct io_driver *drv = io_drv(DriverObject);
     struct io_reinit *r;
 
+    ke_check_irql_max(PASSIVE_LEVEL, "IoRegisterDriverReinitialization");
     if (!DriverObject || !DriverReinitializationRoutine)
         return;
     r = calloc(1, sizeof(*r));
@@ -422,6 +426,7 @@ NTKERNELAPI NTSTATUS NTAPI IoGetDriverDirectory(PDRIVER_OBJECT DriverObject,
     char path[4096];
     NTSTATUS status;
 
+    ke_check_irql_max(PASSIVE_LEVEL, "IoGetDriverDirectory");
     if (!DriverObject || !DriverDirectoryHandle || Flags != 0)
         return STATUS_INVALID_PARAMETER;
     *DriverDirectoryHandle = NULL;
@@ -443,6 +448,7 @@ NTKERNELAPI NTSTATUS NTAPI IoQueryFullDriverPath(PDRIVER_OBJECT DriverObject,
     WCHAR *w;
     size_t n;
 
+    ke_check_irql_max(PASSIVE_LEVEL, "IoQueryFullDriverPath");
     if (!DriverObject || !FullPath)
         return STATUS_INVALID_PARAMETER;
     drv = io_driver_from_object(DriverObject);

@@ -33,6 +33,8 @@
 #define _GNU_SOURCE
 #include <wdm.h>
 #include "io/iodev.h"
+#include "ke/ke.h"
+#include "io/iop.h"
 #include "krnl/krnl.h"
 #include "rtl/rtl.h"
 
@@ -233,6 +235,16 @@ static NTSTATUS io_open_device(PDEVICE_OBJECT base, const WCHAR *remainder, size
     if (!NT_SUCCESS(status))
         return status;
 
+    /* A name below a mountable device is a file on a volume: that needs a
+     * file system, which does not exist yet. */
+    if (rem_cch && (base->DeviceType == FILE_DEVICE_DISK || base->DeviceType == FILE_DEVICE_CD_ROM ||
+                    base->DeviceType == FILE_DEVICE_VIRTUAL_DISK ||
+                    base->DeviceType == FILE_DEVICE_TAPE || base->DeviceType == FILE_DEVICE_DVD)) {
+        krnl_log_once(KRNL_LOG_WARN, "io: opening files on a volume (file systems) is not "
+                      "implemented");
+        return STATUS_NOT_IMPLEMENTED;
+    }
+
     /* 3. access */
     if (p->desired & MAXIMUM_ALLOWED && !p->who)
         access = FILE_ALL_ACCESS;
@@ -417,6 +429,7 @@ NTSYSAPI NTSTATUS NTAPI ZwCreateFile(PHANDLE FileHandle, ACCESS_MASK DesiredAcce
                                      ULONG ShareAccess, ULONG CreateDisposition,
                                      ULONG CreateOptions, PVOID EaBuffer, ULONG EaLength)
 {
+    ke_check_irql_max(PASSIVE_LEVEL, "ZwCreateFile");
     struct io_open_params p = {
         .who = NULL, .mode = KernelMode, .desired = DesiredAccess, .share = ShareAccess,
         .disposition = CreateDisposition, .options = CreateOptions,
@@ -477,6 +490,7 @@ NTKERNELAPI NTSTATUS NTAPI IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName,
                                                     PFILE_OBJECT *FileObject,
                                                     PDEVICE_OBJECT *DeviceObject)
 {
+    ke_check_irql_max(PASSIVE_LEVEL, "IoGetDeviceObjectPointer");
     struct io_open_params p = {
         .who = NULL, .mode = KernelMode, .desired = DesiredAccess, .share = 0,
         .disposition = FILE_OPEN, .options = FILE_NON_DIRECTORY_FILE,
@@ -567,94 +581,65 @@ static NTSTATUS io_handle_file(HANDLE h, ACCESS_MASK need, struct io_file **f)
     return status;
 }
 
-/* The IRP holds the caller's reference on the file object until it is
- * complete, so IRP_MJ_CLOSE cannot overtake it. */
-static NTSTATUS io_wait_irp(struct io_file *f, PIRP irp, KEVENT *ev, IO_STATUS_BLOCK *iosb,
-                            ULONG_PTR *information)
+/* Through the I/O manager's user-request path (iocore): its IRP holds its
+ * own reference on the file object until it is freed, so IRP_MJ_CLOSE
+ * cannot overtake it. */
+static NTSTATUS io_handle_request(HANDLE handle, ACCESS_MASK need,
+                                  const struct io_user_params *params, ULONG_PTR *information)
 {
-    PDEVICE_OBJECT top = IoGetRelatedDeviceObject(&f->obj);
-    NTSTATUS status;
-
-    /* OriginalFileObject stays NULL: the reference is ours, not the
-     * completion path's. */
-    IoGetNextIrpStackLocation(irp)->FileObject = &f->obj;
-    status = IoCallDriver(top, irp);
-    if (status == STATUS_PENDING) {
-        KeWaitForSingleObject(ev, Executive, KernelMode, FALSE, NULL);
-        status = iosb->Status;
-    }
-    if (information)
-        *information = NT_SUCCESS(status) ? iosb->Information : 0;
-    ObDereferenceObject(&f->obj);
-    return status;
-}
-
-static NTSTATUS io_rw(HANDLE handle, UCHAR major, void *buffer, ULONG length, LONGLONG offset,
-                      ULONG_PTR *information)
-{
-    struct io_file *f;
     IO_STATUS_BLOCK iosb = { 0 };
-    LARGE_INTEGER off;
-    KEVENT ev;
-    PIRP irp;
+    struct io_file *f;
     NTSTATUS status;
 
     if (information)
         *information = 0;
-    status = io_handle_file(handle, major == IRP_MJ_READ ? FILE_READ_DATA : FILE_WRITE_DATA, &f);
+    status = io_handle_file(handle, need, &f);
     if (!NT_SUCCESS(status))
         return status;
-    off.QuadPart = offset;
-    KeInitializeEvent(&ev, NotificationEvent, FALSE);
-    irp = IoBuildSynchronousFsdRequest(major, IoGetRelatedDeviceObject(&f->obj), buffer, length,
-                                       &off, &ev, &iosb);
-    if (!irp) {
-        ObDereferenceObject(&f->obj);
-        return STATUS_INSUFFICIENT_RESOURCES;
-    }
-    irp->RequestorMode = UserMode;
-    return io_wait_irp(f, irp, &ev, &iosb, information);
+    status = io_user_request(&f->obj, params, NULL, NULL, &iosb);
+    if (information && !NT_ERROR(status))
+        *information = iosb.Information;
+    ObDereferenceObject(&f->obj);
+    return status;
 }
 
 NTSTATUS io_read(HANDLE handle, void *buffer, ULONG length, LONGLONG offset,
                  ULONG_PTR *information)
 {
-    return io_rw(handle, IRP_MJ_READ, buffer, length, offset, information);
+    struct io_user_params p = {
+        .major = IRP_MJ_READ, .out = buffer, .out_len = length, .mode = UserMode,
+    };
+
+    p.offset.QuadPart = offset;
+    return io_handle_request(handle, FILE_READ_DATA, &p, information);
 }
 
 NTSTATUS io_write(HANDLE handle, const void *buffer, ULONG length, LONGLONG offset,
                   ULONG_PTR *information)
 {
-    return io_rw(handle, IRP_MJ_WRITE, (void *)buffer, length, offset, information);
+    struct io_user_params p = {
+        .major = IRP_MJ_WRITE, .in = (PVOID)buffer, .in_len = length, .mode = UserMode,
+    };
+
+    p.offset.QuadPart = offset;
+    return io_handle_request(handle, FILE_WRITE_DATA, &p, information);
 }
 
 NTSTATUS io_ioctl(HANDLE handle, ULONG code, const void *in, ULONG in_len, void *out,
                   ULONG out_len, ULONG_PTR *information)
 {
-    struct io_file *f;
-    IO_STATUS_BLOCK iosb = { 0 };
+    struct io_user_params p = {
+        .major = IRP_MJ_DEVICE_CONTROL, .ioctl = code, .in = (PVOID)in, .in_len = in_len,
+        .out = out, .out_len = out_len, .mode = UserMode,
+    };
     ULONG access = (code >> 14) & 3;
     ACCESS_MASK need = 0;
-    KEVENT ev;
-    PIRP irp;
-    NTSTATUS status;
 
-    if (information)
-        *information = 0;
+    /* The access bits of the control code are checked against the handle,
+     * as NtDeviceIoControlFile does. */
     if (access & FILE_READ_ACCESS)
         need |= FILE_READ_DATA;
     if (access & FILE_WRITE_ACCESS)
         need |= FILE_WRITE_DATA;
-    status = io_handle_file(handle, need, &f);
-    if (!NT_SUCCESS(status))
-        return status;
-    KeInitializeEvent(&ev, NotificationEvent, FALSE);
-    irp = IoBuildDeviceIoControlRequest(code, IoGetRelatedDeviceObject(&f->obj), (PVOID)in,
-                                        in_len, out, out_len, FALSE, &ev, &iosb);
-    if (!irp) {
-        ObDereferenceObject(&f->obj);
-        return STATUS_INSUFFICIENT_RESOURCES;
-    }
-    irp->RequestorMode = UserMode;
-    return io_wait_irp(f, irp, &ev, &iosb, information);
+    return io_handle_request(handle, need, &p, information);
 }

@@ -26,6 +26,7 @@
 #define _GNU_SOURCE
 #include <wdm.h>
 #include "io/iodev.h"
+#include "ke/ke.h"
 #include "krnl/krnl.h"
 #include "rtl/rtl.h"
 
@@ -248,6 +249,7 @@ NTKERNELAPI NTSTATUS NTAPI IoRegisterDeviceInterface(PDEVICE_OBJECT PhysicalDevi
     WCHAR guid[40], *name, *p;
     NTSTATUS status;
 
+    ke_check_irql_max(PASSIVE_LEVEL, "IoRegisterDeviceInterface");
     if (!PhysicalDeviceObject || !InterfaceClassGuid || !SymbolicLinkName)
         return STATUS_INVALID_PARAMETER;
     io_iodev_init();
@@ -370,6 +372,7 @@ NTKERNELAPI NTSTATUS NTAPI IoSetDeviceInterfaceState(PUNICODE_STRING SymbolicLin
 {
     struct io_interface *itf;
 
+    ke_check_irql_max(PASSIVE_LEVEL, "IoSetDeviceInterfaceState");
     if (!SymbolicLinkName || !SymbolicLinkName->Buffer || !SymbolicLinkName->Length)
         return STATUS_INVALID_PARAMETER;
     io_db_acquire();
@@ -419,6 +422,7 @@ NTKERNELAPI NTSTATUS NTAPI IoGetDeviceInterfaces(const GUID *InterfaceClassGuid,
     PLIST_ENTRY e;
     WCHAR *list;
 
+    ke_check_irql_max(PASSIVE_LEVEL, "IoGetDeviceInterfaces");
     if (!InterfaceClassGuid || !SymbolicLinkList)
         return STATUS_INVALID_PARAMETER;
     *SymbolicLinkList = NULL;
@@ -464,6 +468,7 @@ NTKERNELAPI NTSTATUS NTAPI IoGetDeviceInterfaceAlias(PUNICODE_STRING SymbolicLin
     PLIST_ENTRY e;
     NTSTATUS status;
 
+    ke_check_irql_max(PASSIVE_LEVEL, "IoGetDeviceInterfaceAlias");
     if (!SymbolicLinkName || !SymbolicLinkName->Buffer || !AliasInterfaceClassGuid ||
         !AliasSymbolicLinkName)
         return STATUS_INVALID_PARAMETER;
@@ -505,6 +510,7 @@ NTKERNELAPI NTSTATUS NTAPI IoRegisterPlugPlayNotification(
     struct io_notify_reg *reg;
     PLIST_ENTRY e;
 
+    ke_check_irql_max(PASSIVE_LEVEL, "IoRegisterPlugPlayNotification");
     if (!NotificationEntry)
         return STATUS_INVALID_PARAMETER;
     *NotificationEntry = NULL;
@@ -577,10 +583,12 @@ static NTSTATUS io_unregister(PVOID NotificationEntry)
 
 NTKERNELAPI NTSTATUS NTAPI IoUnregisterPlugPlayNotification(PVOID NotificationEntry)
 {
+    ke_check_irql_max(PASSIVE_LEVEL, "IoUnregisterPlugPlayNotification");
     return io_unregister(NotificationEntry);
 }
 
 NTKERNELAPI NTSTATUS NTAPI IoUnregisterPlugPlayNotificationEx(PVOID NotificationEntry)
 {
+    ke_check_irql_max(PASSIVE_LEVEL, "IoUnregisterPlugPlayNotificationEx");
     return io_unregister(NotificationEntry);
 }

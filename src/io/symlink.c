@@ -15,6 +15,7 @@
  */
 #include <wdm.h>
 #include "io/iodev.h"
+#include "ke/ke.h"
 
 static NTSTATUS io_symlink_create(PUNICODE_STRING link, PUNICODE_STRING target)
 {
@@ -29,17 +30,20 @@ static NTSTATUS io_symlink_create(PUNICODE_STRING link, PUNICODE_STRING target)
 NTKERNELAPI NTSTATUS NTAPI IoCreateSymbolicLink(PUNICODE_STRING SymbolicLinkName,
                                                 PUNICODE_STRING DeviceName)
 {
+    ke_check_irql_max(PASSIVE_LEVEL, "IoCreateSymbolicLink");
     return io_symlink_create(SymbolicLinkName, DeviceName);
 }
 
 NTKERNELAPI NTSTATUS NTAPI IoCreateUnprotectedSymbolicLink(PUNICODE_STRING SymbolicLinkName,
                                                            PUNICODE_STRING DeviceName)
 {
+    ke_check_irql_max(PASSIVE_LEVEL, "IoCreateUnprotectedSymbolicLink");
     return io_symlink_create(SymbolicLinkName, DeviceName);
 }
 
 NTKERNELAPI NTSTATUS NTAPI IoDeleteSymbolicLink(PUNICODE_STRING SymbolicLinkName)
 {
+    ke_check_irql_max(PASSIVE_LEVEL, "IoDeleteSymbolicLink");
     if (!SymbolicLinkName || !SymbolicLinkName->Buffer || !SymbolicLinkName->Length ||
         (SymbolicLinkName->Length & 1))
         return STATUS_INVALID_PARAMETER;

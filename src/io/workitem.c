@@ -12,6 +12,7 @@
  */
 #include <wdm.h>
 #include "io/iodev.h"
+#include "ke/ke.h"
 #include "krnl/krnl.h"
 
 #include <string.h>
@@ -76,6 +77,7 @@ NTKERNELAPI PIO_WORKITEM NTAPI IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject)
 {
     PIO_WORKITEM wi;
 
+    ke_check_irql_max(DISPATCH_LEVEL, "IoAllocateWorkItem");
     if (!DeviceObject)
         return NULL;
     wi = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*wi), IO_WORKITEM_TAG);
@@ -88,6 +90,7 @@ NTKERNELAPI PIO_WORKITEM NTAPI IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject)
 
 NTKERNELAPI VOID NTAPI IoFreeWorkItem(PIO_WORKITEM IoWorkItem)
 {
+    ke_check_irql_max(DISPATCH_LEVEL, "IoFreeWorkItem");
     if (!IoWorkItem)
         return;
     if (IoWorkItem->magic != IO_WORKITEM_MAGIC || !IoWorkItem->allocated)
@@ -126,6 +129,7 @@ static BOOLEAN io_workitem_queue(PIO_WORKITEM wi, PIO_WORKITEM_ROUTINE routine,
 NTKERNELAPI VOID NTAPI IoQueueWorkItem(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE WorkerRoutine,
                                        WORK_QUEUE_TYPE QueueType, PVOID Context)
 {
+    ke_check_irql_max(DISPATCH_LEVEL, "IoQueueWorkItem");
     io_workitem_queue(IoWorkItem, WorkerRoutine, NULL, QueueType, Context, FALSE);
 }
 
@@ -133,6 +137,7 @@ NTKERNELAPI VOID NTAPI IoQueueWorkItemEx(PIO_WORKITEM IoWorkItem,
                                          PIO_WORKITEM_ROUTINE_EX WorkerRoutine,
                                          WORK_QUEUE_TYPE QueueType, PVOID Context)
 {
+    ke_check_irql_max(DISPATCH_LEVEL, "IoQueueWorkItemEx");
     io_workitem_queue(IoWorkItem, NULL, WorkerRoutine, QueueType, Context, FALSE);
 }
 
@@ -140,5 +145,6 @@ NTKERNELAPI BOOLEAN NTAPI IoTryQueueWorkItem(PIO_WORKITEM IoWorkItem,
                                              PIO_WORKITEM_ROUTINE_EX WorkerRoutine,
                                              WORK_QUEUE_TYPE QueueType, PVOID Context)
 {
+    ke_check_irql_max(DISPATCH_LEVEL, "IoTryQueueWorkItem");
     return io_workitem_queue(IoWorkItem, NULL, WorkerRoutine, QueueType, Context, TRUE);
 }

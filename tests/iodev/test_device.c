@@ -259,6 +259,28 @@ static void test_create_secure(void **state)
                                           NULL, &d), STATUS_INVALID_PARAMETER);
 }
 
+static void test_irql_bugcheck(void **state)
+{
+    pid_t pid;
+    int status;
+    char cmd[512];
+
+    (void)state;
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        PDEVICE_OBJECT d;
+        KIRQL old;
+        KeRaiseIrql(DISPATCH_LEVEL, &old);
+        IoCreateDevice(drv, 0, NULL, FILE_DEVICE_UNKNOWN, 0, FALSE, &d);   /* misuse */
+        _exit(0);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_false(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    snprintf(cmd, sizeof(cmd), "grep -l -r 'IoCreateDevice' %s/crash >/dev/null 2>&1", iot_root);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -270,6 +292,7 @@ int main(void)
         cmocka_unit_test_setup(test_get_device_object_pointer, setup),
         cmocka_unit_test_setup(test_delete_with_open_file, setup),
         cmocka_unit_test_setup(test_create_secure, setup),
+        cmocka_unit_test_setup(test_irql_bugcheck, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -216,6 +216,10 @@ static void test_read_write_ioctl(void **state)
     assert_int_equal(io_open(L"\\Device\\IodevRw", NULL, FILE_READ_DATA, 0, FILE_OPEN, 0, &ro),
                      STATUS_SUCCESS);
     assert_int_equal(io_write(ro, "x", 1, 0, &info), STATUS_ACCESS_DENIED);
+    /* The access bits of a control code are checked against the handle. */
+    assert_int_equal(io_ioctl(ro, CTL_CODE(FILE_DEVICE_UNKNOWN, 0x800, METHOD_BUFFERED,
+                                           FILE_WRITE_ACCESS), NULL, 0, NULL, 0, &info),
+                     STATUS_ACCESS_DENIED);
     assert_int_equal(io_read(ro, buf, 1, 0, &info), STATUS_SUCCESS);
     assert_int_equal(io_close(ro), STATUS_SUCCESS);
     assert_int_equal(io_close(h), STATUS_SUCCESS);
@@ -250,6 +254,26 @@ static void test_zw_create_file(void **state)
                      STATUS_NOT_IMPLEMENTED);
     assert_int_equal(ZwOpenFile(&h, GENERIC_READ, NULL, &iosb, 0, 0), STATUS_INVALID_PARAMETER);
     IoDeleteDevice(d);
+
+    /* A file below a disk is a file-system open: not implemented (the
+     * disk itself opens). */
+    {
+        UNICODE_STRING dn;
+        PDEVICE_OBJECT disk = NULL;
+        iot_us(&dn, L"\\Device\\IodevDisk");
+        assert_int_equal(IoCreateDevice(drv, 0, &dn, FILE_DEVICE_DISK, 0, FALSE, &disk),
+                         STATUS_SUCCESS);
+        disk->Flags &= ~DO_DEVICE_INITIALIZING;
+        iot_us(&name, L"\\Device\\IodevDisk\\dir\\file.txt");
+        InitializeObjectAttributes(&oa, &name, OBJ_KERNEL_HANDLE, NULL, NULL);
+        assert_int_equal(ZwCreateFile(&h, GENERIC_READ, &oa, &iosb, NULL, 0, 0, FILE_OPEN, 0,
+                                      NULL, 0), STATUS_NOT_IMPLEMENTED);
+        iot_us(&name, L"\\Device\\IodevDisk");
+        assert_int_equal(ZwCreateFile(&h, GENERIC_READ, &oa, &iosb, NULL, 0, 0, FILE_OPEN, 0,
+                                      NULL, 0), STATUS_SUCCESS);
+        assert_int_equal(ZwClose(h), STATUS_SUCCESS);
+        IoDeleteDevice(disk);
+    }
 }
 
 int main(void)
