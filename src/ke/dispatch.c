@@ -326,7 +326,7 @@ NTKERNELAPI LONG NTAPI KeReleaseMutex(PRKMUTEX Mutex, BOOLEAN Wait)
         ke_dispatcher_unlock();
         krnl_bugcheck(THREAD_NOT_MUTEX_OWNER, (ULONG_PTR)self, (ULONG_PTR)Mutex,
                       (ULONG_PTR)owner, 0, NULL,
-                      "THREAD_NOT_MUTEX_OWNER: KeReleaseMutex on mutex %p %s", (void *)Mutex,
+                      "KeReleaseMutex on mutex %p %s", (void *)Mutex,
                       owner ? "owned by another thread" : "that is not owned");
     }
     Mutex->Header.SignalState++;
@@ -367,12 +367,12 @@ static void ke_check_wait_irql(const LARGE_INTEGER *timeout, const char *ddi, vo
     KIRQL irql = ke_tls.irql;
 
     if (ke_tls.in_dpc && irql >= DISPATCH_LEVEL && (!timeout || timeout->QuadPart != 0))
-        krnl_bugcheck(ATTEMPTED_SWITCH_FROM_DPC, 0, 0, 0, (ULONG_PTR)caller, NULL,
-                      "ATTEMPTED_SWITCH_FROM_DPC: %s would block in a DPC routine", ddi);
+        krnl_bugcheck(ATTEMPTED_SWITCH_FROM_DPC, 0, 0, 0, (ULONG_PTR)caller, ke_module_of(caller),
+                      "%s would block in a DPC routine", ddi);
     if (irql > DISPATCH_LEVEL || (irql > APC_LEVEL && (!timeout || timeout->QuadPart != 0)))
         krnl_bugcheck(IRQL_NOT_LESS_OR_EQUAL, 0, irql, 0,
-                      (ULONG_PTR)caller, NULL,
-                      "IRQL_NOT_LESS_OR_EQUAL: %s at IRQL %u with a %s timeout (a wait "
+                      (ULONG_PTR)caller, ke_module_of(caller),
+                      "%s at IRQL %u with a %s timeout (a wait "
                       "above APC_LEVEL must have a zero timeout)", ddi, (unsigned)irql,
                       timeout ? "non-zero" : "NULL (infinite)");
 }
@@ -466,7 +466,7 @@ NTKERNELAPI NTSTATUS NTAPI KeWaitForMultipleObjects(ULONG Count, PVOID Object[],
     if (Count == 0 || Count > MAXIMUM_WAIT_OBJECTS ||
         (Count > THREAD_WAIT_OBJECTS && !WaitBlockArray))
         krnl_bugcheck(MAXIMUM_WAIT_OBJECTS_EXCEEDED, Count, (ULONG_PTR)WaitBlockArray, 0, 0,
-                      NULL, "MAXIMUM_WAIT_OBJECTS_EXCEEDED: KeWaitForMultipleObjects with %u "
+                      NULL, "KeWaitForMultipleObjects with %u "
                       "objects and %s wait block array", (unsigned)Count,
                       WaitBlockArray ? "a" : "no");
     if (WaitType != WaitAll && WaitType != WaitAny)

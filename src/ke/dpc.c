@@ -223,12 +223,12 @@ static void *ke_dpc_thread(void *arg)
         ke_tls.in_dpc = 0;
         if (got != want)
             krnl_bugcheck(IRQL_UNEXPECTED_VALUE, ((ULONG_PTR)got << 16) | ((ULONG_PTR)want << 8),
-                          (ULONG_PTR)routine, (ULONG_PTR)dpc, 0, NULL,
-                          "IRQL_UNEXPECTED_VALUE: DPC routine %p returned at IRQL %u (entered "
+                          (ULONG_PTR)routine, (ULONG_PTR)dpc, 0, ke_module_of((const void *)routine),
+                          "DPC routine %p returned at IRQL %u (entered "
                           "at %u)", (void *)routine, (unsigned)got, (unsigned)want);
         if (ke_tls.spinlocks_held)
             krnl_bugcheck(IRQL_UNEXPECTED_VALUE, ((ULONG_PTR)got << 16) | ((ULONG_PTR)want << 8),
-                          (ULONG_PTR)routine, (ULONG_PTR)dpc, 1, NULL,
+                          (ULONG_PTR)routine, (ULONG_PTR)dpc, 1, ke_module_of((const void *)routine),
                           "DPC routine %p returned holding %d spin lock(s)", (void *)routine,
                           (int)ke_tls.spinlocks_held);
         ke_tls.irql = PASSIVE_LEVEL;

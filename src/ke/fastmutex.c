@@ -30,7 +30,7 @@ static void ke_fm_check_recursion(PFAST_MUTEX m, struct _KTHREAD *self, const ch
 {
     if (__atomic_load_n(&m->Owner, __ATOMIC_RELAXED) == self)
         krnl_bugcheck(MUTEX_ALREADY_OWNED, (ULONG_PTR)m, (ULONG_PTR)self, 0, 0, NULL,
-                      "MUTEX_ALREADY_OWNED: %s on mutex %p already owned by this thread",
+                      "%s on mutex %p already owned by this thread",
                       ddi, (void *)m);
 }
 
@@ -59,7 +59,7 @@ static void ke_fm_unlock(PFAST_MUTEX m, struct _KTHREAD *self, const char *ddi)
     PVOID owner = __atomic_load_n(&m->Owner, __ATOMIC_RELAXED);
     if (owner != self)
         krnl_bugcheck(THREAD_NOT_MUTEX_OWNER, (ULONG_PTR)self, (ULONG_PTR)m, (ULONG_PTR)owner,
-                      0, NULL, "THREAD_NOT_MUTEX_OWNER: %s on mutex %p %s", ddi, (void *)m,
+                      0, NULL, "%s on mutex %p %s", ddi, (void *)m,
                       owner ? "owned by another thread" : "that is not owned");
     __atomic_store_n(&m->Owner, NULL, __ATOMIC_RELAXED);
     if (__atomic_add_fetch(&m->Count, 1, __ATOMIC_RELEASE) != 1)
@@ -106,7 +106,7 @@ NTKERNELAPI void FASTCALL ExReleaseFastMutex(PFAST_MUTEX FastMutex)
     if (ke_tls.irql != APC_LEVEL)
         krnl_bugcheck(ke_tls.irql < APC_LEVEL ? IRQL_NOT_GREATER_OR_EQUAL
                                               : IRQL_NOT_LESS_OR_EQUAL,
-                      0, ke_tls.irql, APC_LEVEL, (ULONG_PTR)__builtin_return_address(0), NULL,
+                      0, ke_tls.irql, APC_LEVEL, (ULONG_PTR)__builtin_return_address(0), ke_module_of(__builtin_return_address(0)),
                       "ExReleaseFastMutex called at IRQL %u (must be APC_LEVEL)",
                       (unsigned)ke_tls.irql);
     ke_fm_unlock(FastMutex, ke_thread_current(), "ExReleaseFastMutex");

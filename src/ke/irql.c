@@ -12,8 +12,12 @@
 #define _GNU_SOURCE
 #include "ke/ke.h"
 #include "krnl/krnl.h"
+#include <ddk/driver_abi.h>
 
+#include <dlfcn.h>
 #include <sched.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 __thread struct ke_tls ke_tls;
@@ -37,19 +41,49 @@ static ULONG ke_os_cpu(void)
     return c < 0 ? 0 : (ULONG)c % ke_processor_count();
 }
 
-void ke_check_irql_max(KIRQL max, const char *ddi)
+const char *ke_module_of(const void *addr)
+{
+    static __thread char name[256];
+    Dl_info info;
+    void *h;
+    BOOLEAN is_driver;
+
+    if (!addr || !dladdr(addr, &info) || !info.dli_fname)
+        return NULL;
+    /* Only driver modules (they export the entry stub's info block) are
+     * named, in the form krnl's reports use: file name without ".so". */
+    h = dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD);
+    if (!h)
+        return NULL;
+    is_driver = dlsym(h, DDK_DRIVER_INFO_SYMBOL) != NULL;
+    dlclose(h);
+    if (!is_driver)
+        return NULL;
+    const char *base = strrchr(info.dli_fname, '/');
+    snprintf(name, sizeof(name), "%s", base ? base + 1 : info.dli_fname);
+    size_t len = strlen(name);
+    if (len > 3 && !strcmp(name + len - 3, ".so"))
+        name[len - 3] = 0;
+    return name;
+}
+
+void ke_check_irql_max_from(KIRQL max, const char *ddi, void *caller)
 {
     KIRQL irql = ke_tls.irql;
     if (irql > max)
-        krnl_bugcheck(IRQL_NOT_LESS_OR_EQUAL, 0, irql, 0,
-                      (ULONG_PTR)__builtin_return_address(0), NULL,
-                      "IRQL_NOT_LESS_OR_EQUAL: %s called at IRQL %u (maximum %u)",
+        krnl_bugcheck(IRQL_NOT_LESS_OR_EQUAL, 0, irql, 0, (ULONG_PTR)caller, ke_module_of(caller),
+                      "%s called at IRQL %u (maximum %u)",
                       ddi ? ddi : "?", (unsigned)irql, (unsigned)max);
+}
+
+void (ke_check_irql_max)(KIRQL max, const char *ddi)
+{
+    ke_check_irql_max_from(max, ddi, __builtin_return_address(0));
 }
 
 NTKERNELAPI void NTAPI DdkCheckIrqlMax(KIRQL Max, const char *Function)
 {
-    ke_check_irql_max(Max, Function);
+    ke_check_irql_max_from(Max, Function, __builtin_return_address(0));
 }
 
 NTKERNELAPI KIRQL NTAPI KeGetCurrentIrql(void)
@@ -73,8 +107,8 @@ NTKERNELAPI KIRQL NTAPI KfRaiseIrql(KIRQL NewIrql)
     KIRQL old = ke_tls.irql;
     if (NewIrql < old || NewIrql > HIGH_LEVEL)
         krnl_bugcheck(IRQL_NOT_GREATER_OR_EQUAL, old, NewIrql, 0,
-                      (ULONG_PTR)__builtin_return_address(0), NULL,
-                      "IRQL_NOT_GREATER_OR_EQUAL: KeRaiseIrql from %u to %u",
+                      (ULONG_PTR)__builtin_return_address(0), ke_module_of(__builtin_return_address(0)),
+                      "KeRaiseIrql from %u to %u",
                       (unsigned)old, (unsigned)NewIrql);
     ke_set_irql(NewIrql);
     return old;
@@ -85,8 +119,8 @@ NTKERNELAPI void NTAPI KeLowerIrql(KIRQL NewIrql)
     KIRQL old = ke_tls.irql;
     if (NewIrql > old)
         krnl_bugcheck(IRQL_NOT_LESS_OR_EQUAL, 0, old, NewIrql,
-                      (ULONG_PTR)__builtin_return_address(0), NULL,
-                      "IRQL_NOT_LESS_OR_EQUAL: KeLowerIrql from %u to %u",
+                      (ULONG_PTR)__builtin_return_address(0), ke_module_of(__builtin_return_address(0)),
+                      "KeLowerIrql from %u to %u",
                       (unsigned)old, (unsigned)NewIrql);
     ke_set_irql(NewIrql);
 }
@@ -114,7 +148,7 @@ NTKERNELAPI void NTAPI KeLeaveCriticalRegion(void)
     if (t->kernel_apc_disable >= 0)
         krnl_bugcheck(APC_INDEX_MISMATCH, (ULONG_PTR)__builtin_return_address(0), 0,
                       (ULONG_PTR)t->kernel_apc_disable, 0, NULL,
-                      "APC_INDEX_MISMATCH: KeLeaveCriticalRegion without KeEnterCriticalRegion");
+                      "KeLeaveCriticalRegion without KeEnterCriticalRegion");
     t->kernel_apc_disable++;
 }
 
@@ -130,7 +164,7 @@ NTKERNELAPI void NTAPI KeLeaveGuardedRegion(void)
     if (t->special_apc_disable >= 0)
         krnl_bugcheck(APC_INDEX_MISMATCH, (ULONG_PTR)__builtin_return_address(0), 0,
                       (ULONG_PTR)t->special_apc_disable, 0, NULL,
-                      "APC_INDEX_MISMATCH: KeLeaveGuardedRegion without KeEnterGuardedRegion");
+                      "KeLeaveGuardedRegion without KeEnterGuardedRegion");
     t->special_apc_disable++;
 }
 

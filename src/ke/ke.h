@@ -39,6 +39,7 @@
 #define WORKER_THREAD_RETURNED_AT_BAD_IRQL  0xE1
 #define RESOURCE_NOT_OWNED                  0xE3
 #define INVALID_WORK_QUEUE_ITEM             0x96
+#define MUST_SUCCEED_POOL_EMPTY             0x41
 
 /* ------------------------------------------------------ internal API */
 
@@ -46,6 +47,17 @@
  * above max. Other layers call this first thing in DDIs documented for
  * IRQL <= max. */
 void ke_check_irql_max(KIRQL max, const char *ddi);
+/* The same check with the address to blame (a driver's call site); the
+ * macro below makes every ke_check_irql_max() call blame the caller of
+ * the DDI that makes it. */
+void ke_check_irql_max_from(KIRQL max, const char *ddi, void *caller);
+#define ke_check_irql_max(max, ddi) \
+    ke_check_irql_max_from((max), (ddi), __builtin_return_address(0))
+
+/* The file name of the module (driver .so) containing addr, for naming the
+ * culprit in bug-check reports; NULL when it is the executive itself or
+ * unknown. Returns a thread-local buffer. */
+const char *ke_module_of(const void *addr);
 
 /* PAGED_CODE() is defined in <ddk/ke.h> (drivers use it too); it checks
  * IRQL <= APC_LEVEL. PAGED_CODE_LOCKED() is the same check for code that

@@ -105,7 +105,7 @@ static void res_add_shared(PERESOURCE r, ERESOURCE_THREAD t)
     ULONG cap = side->capacity * 2;
     OWNER_ENTRY *n = realloc(side->owners, cap * sizeof(*n));
     if (!n)
-        krnl_bugcheck(0x17, (ULONG_PTR)r, 0, 0, 0, NULL, "out of memory for resource owners");
+        krnl_bugcheck(MUST_SUCCEED_POOL_EMPTY, (ULONG_PTR)r, 0, 0, 0, NULL, "out of memory for resource owners");
     memset(n + side->capacity, 0, (cap - side->capacity) * sizeof(*n));
     n[side->capacity].OwnerThread = t;
     n[side->capacity].OwnerCount = 1;
@@ -325,7 +325,7 @@ static void res_release(PERESOURCE r, ERESOURCE_THREAD t, const char *ddi)
             ERESOURCE_THREAD owner = r->OwnerEntry.OwnerThread;
             res_unlock(r);
             krnl_bugcheck(RESOURCE_NOT_OWNED, (ULONG_PTR)r, t, (ULONG_PTR)r->OwnerTable, 0, NULL,
-                          "RESOURCE_NOT_OWNED: %s on resource %p owned exclusively by %p",
+                          "%s on resource %p owned exclusively by %p",
                           ddi, (void *)r, (void *)owner);
         }
         if (--r->OwnerEntry.OwnerCount == 0) {
@@ -339,7 +339,7 @@ static void res_release(PERESOURCE r, ERESOURCE_THREAD t, const char *ddi)
         if (!e) {
             res_unlock(r);
             krnl_bugcheck(RESOURCE_NOT_OWNED, (ULONG_PTR)r, t, (ULONG_PTR)r->OwnerTable, 0, NULL,
-                          "RESOURCE_NOT_OWNED: %s on resource %p not owned by this thread",
+                          "%s on resource %p not owned by this thread",
                           ddi, (void *)r);
         }
         if (--e->OwnerCount == 0) {
@@ -376,7 +376,7 @@ NTKERNELAPI void NTAPI ExConvertExclusiveToSharedLite(PERESOURCE Resource)
     if (!(Resource->Flag & ResourceOwnedExclusive) || Resource->OwnerEntry.OwnerThread != self) {
         res_unlock(Resource);
         krnl_bugcheck(RESOURCE_NOT_OWNED, (ULONG_PTR)Resource, self, 0, 0, NULL,
-                      "RESOURCE_NOT_OWNED: ExConvertExclusiveToSharedLite on resource %p not "
+                      "ExConvertExclusiveToSharedLite on resource %p not "
                       "owned exclusively by this thread", (void *)Resource);
     }
     count = Resource->OwnerEntry.OwnerCount;

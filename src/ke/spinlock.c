@@ -36,7 +36,7 @@ static void ke_spin_acquire(PKSPIN_LOCK lock, const char *ddi, void *caller)
 
     if (__atomic_load_n(lock, __ATOMIC_RELAXED) == self)
         krnl_bugcheck(SPIN_LOCK_ALREADY_OWNED, (ULONG_PTR)lock, self, 0, (ULONG_PTR)caller,
-                      NULL, "SPIN_LOCK_ALREADY_OWNED: %s on spin lock %p already held by "
+                      ke_module_of(caller), "%s on spin lock %p already held by "
                       "this thread", ddi, (void *)lock);
     for (;;) {
         ULONG_PTR expected = 0;
@@ -61,7 +61,7 @@ static void ke_spin_release(PKSPIN_LOCK lock, const char *ddi, void *caller)
 
     if (owner != self)
         krnl_bugcheck(SPIN_LOCK_NOT_OWNED, (ULONG_PTR)lock, owner, self, (ULONG_PTR)caller,
-                      NULL, "SPIN_LOCK_NOT_OWNED: %s on spin lock %p %s", ddi, (void *)lock,
+                      ke_module_of(caller), "%s on spin lock %p %s", ddi, (void *)lock,
                       owner ? "owned by another thread" : "that is not held");
     ke_tls.spinlocks_held--;
     __atomic_store_n(lock, 0, __ATOMIC_RELEASE);
@@ -72,7 +72,7 @@ static void ke_check_at_dispatch(const char *ddi, void *caller)
     KIRQL irql = ke_tls.irql;
     if (irql < DISPATCH_LEVEL)
         krnl_bugcheck(IRQL_NOT_GREATER_OR_EQUAL, irql, DISPATCH_LEVEL, 0, (ULONG_PTR)caller,
-                      NULL, "IRQL_NOT_GREATER_OR_EQUAL: %s called at IRQL %u (needs "
+                      ke_module_of(caller), "%s called at IRQL %u (needs "
                       "DISPATCH_LEVEL)", ddi, (unsigned)irql);
 }
 
@@ -80,8 +80,8 @@ static void ke_check_at_most_dispatch(const char *ddi, void *caller)
 {
     KIRQL irql = ke_tls.irql;
     if (irql > DISPATCH_LEVEL)
-        krnl_bugcheck(IRQL_NOT_LESS_OR_EQUAL, 0, irql, 0, (ULONG_PTR)caller, NULL,
-                      "IRQL_NOT_LESS_OR_EQUAL: %s called at IRQL %u (maximum DISPATCH_LEVEL)",
+        krnl_bugcheck(IRQL_NOT_LESS_OR_EQUAL, 0, irql, 0, (ULONG_PTR)caller, ke_module_of(caller),
+                      "%s called at IRQL %u (maximum DISPATCH_LEVEL)",
                       ddi, (unsigned)irql);
 }
 
@@ -92,13 +92,12 @@ static void ke_check_release_irql(KIRQL new_irql, const char *ddi, void *caller)
     KIRQL irql = ke_tls.irql;
     if (irql != DISPATCH_LEVEL)
         krnl_bugcheck(irql < DISPATCH_LEVEL ? IRQL_NOT_GREATER_OR_EQUAL : IRQL_NOT_LESS_OR_EQUAL,
-                      0, irql, DISPATCH_LEVEL, (ULONG_PTR)caller, NULL,
-                      "%s: %s called at IRQL %u (a raising spin lock is released at "
-                      "DISPATCH_LEVEL)", irql < DISPATCH_LEVEL ? "IRQL_NOT_GREATER_OR_EQUAL"
-                      : "IRQL_NOT_LESS_OR_EQUAL", ddi, (unsigned)irql);
+                      0, irql, DISPATCH_LEVEL, (ULONG_PTR)caller, ke_module_of(caller),
+                      "%s called at IRQL %u (a raising spin lock is released at "
+                      "DISPATCH_LEVEL)", ddi, (unsigned)irql);
     if (new_irql > DISPATCH_LEVEL)
-        krnl_bugcheck(IRQL_NOT_LESS_OR_EQUAL, 0, irql, new_irql, (ULONG_PTR)caller, NULL,
-                      "IRQL_NOT_LESS_OR_EQUAL: %s would lower IRQL %u to %u", ddi,
+        krnl_bugcheck(IRQL_NOT_LESS_OR_EQUAL, 0, irql, new_irql, (ULONG_PTR)caller, ke_module_of(caller),
+                      "%s would lower IRQL %u to %u", ddi,
                       (unsigned)irql, (unsigned)new_irql);
 }
 
@@ -151,7 +150,7 @@ NTKERNELAPI BOOLEAN FASTCALL KeTryToAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLo
     ke_check_at_dispatch("KeTryToAcquireSpinLockAtDpcLevel", caller);
     if (__atomic_load_n(SpinLock, __ATOMIC_RELAXED) == self)
         krnl_bugcheck(SPIN_LOCK_ALREADY_OWNED, (ULONG_PTR)SpinLock, self, 0, (ULONG_PTR)caller,
-                      NULL, "SPIN_LOCK_ALREADY_OWNED: KeTryToAcquireSpinLockAtDpcLevel on "
+                      ke_module_of(caller), "KeTryToAcquireSpinLockAtDpcLevel on "
                       "spin lock %p already held by this thread", (void *)SpinLock);
     if (!__atomic_compare_exchange_n(SpinLock, &expected, self, 0, __ATOMIC_ACQUIRE,
                                      __ATOMIC_RELAXED))

@@ -95,7 +95,7 @@ struct _KTHREAD *ke_thread_current(void)
     pthread_once(&ke_thread_key_once, ke_thread_key_init);
     t = ke_thread_alloc();
     if (!t)
-        krnl_bugcheck(0x17 /* NO_MORE_SYSTEM_PTES-like: out of memory */, 0, 0, 0, 0, NULL,
+        krnl_bugcheck(MUST_SUCCEED_POOL_EMPTY, 0, 0, 0, 0, NULL,
                       "cannot allocate a thread object");
     t->tid = (pid_t)syscall(SYS_gettid);
     ke_tls.thread = t;
@@ -143,7 +143,7 @@ void ke_thread_exit(NTSTATUS status)
     if (t->kernel_apc_disable || t->special_apc_disable)
         krnl_bugcheck(KERNEL_APC_PENDING_DURING_EXIT, 0, (ULONG_PTR)(LONG_PTR)t->kernel_apc_disable,
                       ke_tls.irql, (ULONG_PTR)(LONG_PTR)t->special_apc_disable, NULL,
-                      "KERNEL_APC_PENDING_DURING_EXIT: system thread %d exits inside a "
+                      "system thread %d exits inside a "
                       "critical or guarded region (or owning a mutex)", (int)t->tid);
     ke_thread_terminate(t, status);
     pthread_setspecific(ke_thread_key, NULL);

@@ -197,7 +197,7 @@ NTKERNELAPI BOOLEAN NTAPI KeSetTimerEx(PKTIMER Timer, LARGE_INTEGER DueTime, LON
     Timer->Header.Absolute = DueTime.QuadPart > 0;
     if (!ke_heap_insert(Timer)) {
         ke_dispatcher_unlock();
-        krnl_bugcheck(0x17, (ULONG_PTR)Timer, 0, 0, 0, NULL, "out of memory for the timer queue");
+        krnl_bugcheck(MUST_SUCCEED_POOL_EMPTY, (ULONG_PTR)Timer, 0, 0, 0, NULL, "out of memory for the timer queue");
     }
     ke_timer_start();
     if (ke_heap[0] == Timer)

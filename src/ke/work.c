@@ -57,19 +57,19 @@ static void NTAPI ke_worker_main(PVOID unused)
 
         if (ke_tls.irql != PASSIVE_LEVEL)
             krnl_bugcheck(WORKER_THREAD_RETURNED_AT_BAD_IRQL, (ULONG_PTR)routine, ke_tls.irql,
-                          (ULONG_PTR)param, (ULONG_PTR)item, NULL,
-                          "WORKER_THREAD_RETURNED_AT_BAD_IRQL: work routine %p returned at "
+                          (ULONG_PTR)param, (ULONG_PTR)item, ke_module_of((const void *)routine),
+                          "work routine %p returned at "
                           "IRQL %u", (void *)routine, (unsigned)ke_tls.irql);
         if (!IsListEmpty(&self->mutants))
             krnl_bugcheck(SYSTEM_EXIT_OWNED_MUTEX, (ULONG_PTR)routine, (ULONG_PTR)param,
-                          (ULONG_PTR)item, 0, NULL,
-                          "SYSTEM_EXIT_OWNED_MUTEX: work routine %p returned owning a mutex",
+                          (ULONG_PTR)item, 0, ke_module_of((const void *)routine),
+                          "work routine %p returned owning a mutex",
                           (void *)routine);
         if (self->kernel_apc_disable || self->special_apc_disable)
             krnl_bugcheck(APC_INDEX_MISMATCH, (ULONG_PTR)routine,
                           (ULONG_PTR)(LONG_PTR)self->kernel_apc_disable,
-                          (ULONG_PTR)(LONG_PTR)self->special_apc_disable, 0, NULL,
-                          "APC_INDEX_MISMATCH: work routine %p returned inside a critical "
+                          (ULONG_PTR)(LONG_PTR)self->special_apc_disable, 0, ke_module_of((const void *)routine),
+                          "work routine %p returned inside a critical "
                           "or guarded region", (void *)routine);
 
         pthread_mutex_lock(&ke_work_lock);
@@ -106,7 +106,7 @@ NTKERNELAPI void NTAPI ExQueueWorkItem(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYP
     if (!WorkItem->WorkerRoutine)
         krnl_bugcheck(INVALID_WORK_QUEUE_ITEM, (ULONG_PTR)WorkItem->List.Flink,
                       (ULONG_PTR)WorkItem->List.Blink, (ULONG_PTR)WorkItem, 0, NULL,
-                      "INVALID_WORK_QUEUE_ITEM: ExQueueWorkItem with no worker routine");
+                      "ExQueueWorkItem with no worker routine");
     pthread_mutex_lock(&ke_work_lock);
     InsertTailList(&ke_work_items, &WorkItem->List);
     ke_work_pending++;

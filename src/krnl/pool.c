@@ -49,6 +49,7 @@
 #define POOL_HDR_PAGED        0x1u
 #define POOL_HDR_CACHE_ALIGNED 0x2u
 #define POOL_HDR_QUOTA        0x4u
+#define POOL_HDR_CLASS_SHIFT  8        /* bits 8..15: size class + 1, 0 = none */
 
 /* One per (module, tag). Never freed. next/module/tag are written once
  * under pool_stats_lock before the stat is published; the counters are
@@ -60,7 +61,6 @@ struct pool_stat {
     int retired;                     /* module unloaded (pool_stats_lock) */
     long allocs;                     /* outstanding blocks, atomic */
     long bytes;                      /* outstanding bytes, atomic */
-    unsigned long total;             /* blocks ever allocated, atomic */
 };
 
 struct pool_header {
@@ -78,24 +78,46 @@ static struct pool_stat *pool_stats[POOL_STAT_BUCKETS];   /* pool_stats_lock */
 static pthread_mutex_t pool_stats_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned pool_generation = 1;                      /* atomic */
 
-/* Per-thread cache: (return address, tag) -> stat. */
+/* Per-thread state: the owner cache, (return address, tag) -> stat, and
+ * the quarantine of freed blocks (see the design note). One malloc'ed
+ * block per thread behind one initial-exec TLS pointer: the executive is
+ * a shared library, and general-dynamic TLS would cost a __tls_get_addr
+ * call per access on the hot path. Freed by a pthread key destructor. */
 #define POOL_TLS_SLOTS 64
+#define POOL_QUARANTINE 32
+#define POOL_QUARANTINE_MAX_BLOCK (256u * 1024u)
+
 struct pool_tls_slot {
     const void *ret;
     ULONG tag;
     unsigned gen;
     struct pool_stat *stat;
 };
-static __thread struct pool_tls_slot pool_tls[POOL_TLS_SLOTS];
 
-/* Per-thread quarantine of freed blocks (see the design note). */
-#define POOL_QUARANTINE 32
-#define POOL_QUARANTINE_MAX_BLOCK (256u * 1024u)
-static __thread struct pool_header *pool_quarantine[POOL_QUARANTINE];
-static __thread unsigned pool_quarantine_next;
-static __thread int pool_quarantine_registered;
-static pthread_key_t pool_quarantine_key;
-static pthread_once_t pool_quarantine_once = PTHREAD_ONCE_INIT;
+/* Small blocks leaving the quarantine are kept per thread by size class
+ * (total size rounded up to POOL_CLASS_GRAIN) and reused before malloc is
+ * asked: an allocate/free pair then costs no malloc call at all. Not in
+ * sanitizer builds, where every block must go back to ASan's free(). */
+#define POOL_CLASS_GRAIN 64
+#define POOL_CLASSES     16            /* blocks up to 1 KiB */
+#define POOL_CLASS_DEPTH 32
+#if defined(DDK_SANITIZE)
+#define POOL_USE_CLASSES 0
+#else
+#define POOL_USE_CLASSES 1
+#endif
+
+struct pool_thread {
+    struct pool_tls_slot slots[POOL_TLS_SLOTS];
+    struct pool_header *quarantine[POOL_QUARANTINE];
+    unsigned quarantine_next;
+    void *classes[POOL_CLASSES];       /* free class blocks, linked through owner */
+    unsigned class_count[POOL_CLASSES];
+};
+
+static __thread struct pool_thread *pool_self __attribute__((tls_model("initial-exec")));
+static pthread_key_t pool_thread_key;
+static pthread_once_t pool_thread_once = PTHREAD_ONCE_INIT;
 
 static inline uint32_t pool_mix(const struct pool_header *h)
 {
@@ -159,23 +181,52 @@ static struct pool_stat *pool_stat_get(const void *module, ULONG tag)
     return s;
 }
 
+static void pool_thread_exit(void *arg);
+
+static void pool_thread_key_init(void)
+{
+    (void)pthread_key_create(&pool_thread_key, pool_thread_exit);
+}
+
+/* This thread's state, made on first use; NULL if out of memory (the
+ * pool then works without the cache and the quarantine). */
+static struct pool_thread *pool_thread(void)
+{
+    struct pool_thread *t = pool_self;
+    if (__builtin_expect(t != NULL, 1))
+        return t;
+    t = calloc(1, sizeof(*t));
+    if (!t)
+        return NULL;
+    pthread_once(&pool_thread_once, pool_thread_key_init);
+    (void)pthread_setspecific(pool_thread_key, t);
+    pool_self = t;
+    return t;
+}
+
 static struct pool_stat *pool_owner(const void *caller, ULONG tag)
 {
     unsigned gen = __atomic_load_n(&pool_generation, __ATOMIC_ACQUIRE);
     uintptr_t k = (uintptr_t)caller ^ ((uintptr_t)tag * 0x9E3779B1u);
-    struct pool_tls_slot *slot = &pool_tls[(k ^ (k >> 7)) % POOL_TLS_SLOTS];
+    struct pool_thread *t = pool_thread();
+    struct pool_tls_slot *slot;
     const void *module;
+    struct pool_stat *stat;
 
-    if (slot->ret == caller && slot->tag == tag && slot->gen == gen)
+    slot = t ? &t->slots[(k ^ (k >> 7)) % POOL_TLS_SLOTS] : NULL;
+    if (slot && slot->ret == caller && slot->tag == tag && slot->gen == gen)
         return slot->stat;
     module = krnl_module_base(caller);
     if (!module)
         module = krnl_executive_base();
-    slot->stat = pool_stat_get(module, tag);
-    slot->ret = caller;
-    slot->tag = tag;
-    slot->gen = slot->stat ? gen : 0;
-    return slot->stat;
+    stat = pool_stat_get(module, tag);
+    if (slot) {
+        slot->stat = stat;
+        slot->ret = caller;
+        slot->tag = tag;
+        slot->gen = stat ? gen : 0;
+    }
+    return stat;
 }
 
 void krnl_pool_module_unloaded(const void *module_base)
@@ -275,7 +326,18 @@ static void *pool_alloc(SIZE_T size, ULONG tag, uint32_t hflags, int zero, int r
 
     if (size > POOL_MAX_SIZE)
         goto fail;
-    if (align == POOL_ALIGN) {
+    if (POOL_USE_CLASSES && align == POOL_ALIGN && lead + size <= POOL_CLASSES * POOL_CLASS_GRAIN) {
+        unsigned c = (unsigned)((lead + size - 1) / POOL_CLASS_GRAIN);
+        struct pool_thread *t = pool_thread();
+        if (t && t->classes[c]) {
+            raw = t->classes[c];
+            t->classes[c] = ((struct pool_header *)raw)->owner;
+            t->class_count[c]--;
+        } else {
+            raw = malloc((size_t)(c + 1) * POOL_CLASS_GRAIN);
+        }
+        hflags |= (c + 1) << POOL_HDR_CLASS_SHIFT;
+    } else if (align == POOL_ALIGN) {
         raw = malloc(lead + size);
     } else {
         size_t total = (lead + size + POOL_CACHE_ALIGN - 1) & ~(size_t)(POOL_CACHE_ALIGN - 1);
@@ -294,7 +356,6 @@ static void *pool_alloc(SIZE_T size, ULONG tag, uint32_t hflags, int zero, int r
     if (owner) {
         __atomic_add_fetch(&owner->allocs, 1, __ATOMIC_RELAXED);
         __atomic_add_fetch(&owner->bytes, (long)size, __ATOMIC_RELAXED);
-        __atomic_add_fetch(&owner->total, 1, __ATOMIC_RELAXED);
     }
     if (zero)
         memset(h + 1, 0, size);
@@ -476,40 +537,55 @@ NTKERNELAPI PVOID NTAPI ExAllocatePoolPriorityUninitialized(POOL_TYPE PoolType, 
 /* Free                                                               */
 /* ---------------------------------------------------------------- */
 
-static void pool_quarantine_drain(void *unused)
+static void pool_thread_exit(void *arg)
 {
-    (void)unused;
-    for (unsigned i = 0; i < POOL_QUARANTINE; i++) {
-        struct pool_header *h = pool_quarantine[i];
-        pool_quarantine[i] = NULL;
-        if (h)
-            free(pool_block_start(h));
+    struct pool_thread *t = arg;
+    pool_self = NULL;
+    for (unsigned i = 0; i < POOL_QUARANTINE; i++)
+        if (t->quarantine[i])
+            free(pool_block_start(t->quarantine[i]));
+    for (unsigned c = 0; c < POOL_CLASSES; c++) {
+        while (t->classes[c]) {
+            struct pool_header *b = t->classes[c];
+            t->classes[c] = b->owner;
+            free(b);
+        }
     }
+    free(t);
 }
 
-static void pool_quarantine_key_init(void)
+/* Back to this thread's class cache, or to malloc. */
+static void pool_block_release(struct pool_thread *t, struct pool_header *h)
 {
-    (void)pthread_key_create(&pool_quarantine_key, pool_quarantine_drain);
+    unsigned c = (h->flags >> POOL_HDR_CLASS_SHIFT) & 0xFF;
+    void *raw = pool_block_start(h);
+
+    if (c && t && t->class_count[c - 1] < POOL_CLASS_DEPTH) {
+        /* Linked through the owner field: the magic stays FREED, so a
+         * late double free of a cached block is still caught. Class
+         * blocks have their header at the start (offset 0). */
+        h->owner = (struct pool_stat *)t->classes[c - 1];
+        t->classes[c - 1] = raw;
+        t->class_count[c - 1]++;
+        return;
+    }
+    free(raw);
 }
 
 static void pool_release(struct pool_header *h)
 {
+    struct pool_thread *t;
     struct pool_header *old;
 
-    if (h->size > POOL_QUARANTINE_MAX_BLOCK) {
+    if (h->size > POOL_QUARANTINE_MAX_BLOCK || !(t = pool_thread())) {
         free(pool_block_start(h));
         return;
     }
-    if (__builtin_expect(!pool_quarantine_registered, 0)) {
-        pthread_once(&pool_quarantine_once, pool_quarantine_key_init);
-        (void)pthread_setspecific(pool_quarantine_key, (void *)1);
-        pool_quarantine_registered = 1;
-    }
-    old = pool_quarantine[pool_quarantine_next];
-    pool_quarantine[pool_quarantine_next] = h;
-    pool_quarantine_next = (pool_quarantine_next + 1) % POOL_QUARANTINE;
+    old = t->quarantine[t->quarantine_next];
+    t->quarantine[t->quarantine_next] = h;
+    t->quarantine_next = (t->quarantine_next + 1) % POOL_QUARANTINE;
     if (old)
-        free(pool_block_start(old));
+        pool_block_release(t, old);
 }
 
 /* Validates P as a live pool block and returns its header, or bug checks. */

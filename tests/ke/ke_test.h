@@ -59,7 +59,7 @@ static inline void join_thread(PKTHREAD t)
 
 /* Runs misuse() in a forked child whose state root is a fresh directory;
  * asserts that the child died and wrote a bug-check report with code. */
-static inline void expect_bugcheck(ULONG code, void (*misuse)(void))
+static inline void expect_bugcheck_text(ULONG code, const char *text, void (*misuse)(void))
 {
     char dir[] = "/tmp/ke-bugcheck-XXXXXX";
     char want[64], path[512], buf[8192];
@@ -91,7 +91,7 @@ static inline void expect_bugcheck(ULONG code, void (*misuse)(void))
         if (f)
             fclose(f);
         buf[n] = 0;
-        if (strstr(buf, want))
+        if (strstr(buf, want) && (!text || strstr(buf, text)))
             found = 1;
         unlink(path);
     }
@@ -100,7 +100,13 @@ static inline void expect_bugcheck(ULONG code, void (*misuse)(void))
     rmdir(path);
     rmdir(dir);
     if (!found)
-        fail_msg("no bug-check report with code 0x%X", (unsigned)code);
+        fail_msg("no bug-check report with code 0x%X%s%s", (unsigned)code,
+                 text ? " and text " : "", text ? text : "");
+}
+
+static inline void expect_bugcheck(ULONG code, void (*misuse)(void))
+{
+    expect_bugcheck_text(code, NULL, misuse);
 }
 
 #endif

@@ -4,6 +4,8 @@
  * the test asserts the child died with a report naming the code.
  */
 #include "ke_test.h"
+#include <ddk/driver_abi.h>
+#include <dlfcn.h>
 
 static void raise_to_lower(void)
 {
@@ -235,6 +237,24 @@ static void resource_not_owned(void)
     ExReleaseResourceLite(&r);
 }
 
+static void driver_misuse(void)
+{
+    void *m = dlopen(DDK_TEST_DRIVER_DIR "/irqlmisuse_drv.so", RTLD_NOW | RTLD_LOCAL);
+    if (!m)
+        _exit(0);
+    const struct ddk_driver_info *info = dlsym(m, DDK_DRIVER_INFO_SYMBOL);
+    if (!info)
+        _exit(0);
+    info->driver_entry(NULL, NULL);
+}
+
+static void test_report_names_the_driver(void **state)
+{
+    (void)state;
+    expect_bugcheck_text(IRQL_NOT_LESS_OR_EQUAL, "\"driver\": \"irqlmisuse_drv\"",
+                         driver_misuse);
+}
+
 #define CASE(name, code) \
     static void test_##name(void **state) { (void)state; expect_bugcheck(code, name); }
 
@@ -288,6 +308,7 @@ int main(void)
         cmocka_unit_test(test_work_returns_at_dispatch),
         cmocka_unit_test(test_work_returns_owning_mutex),
         cmocka_unit_test(test_resource_not_owned),
+        cmocka_unit_test(test_report_names_the_driver),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
