@@ -19,6 +19,7 @@
 #include "rtl/rtl.h"
 
 #include <dlfcn.h>
+#include <link.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -41,6 +42,43 @@ NTSTATUS NTAPI io_invalid_device_request(PDEVICE_OBJECT dev, PIRP irp)
     irp->IoStatus.Information = 0;
     IoCompleteRequest(irp, IO_NO_INCREMENT);
     return STATUS_INVALID_DEVICE_REQUEST;
+}
+
+struct io_size_query {
+    const void *base;
+    ULONG size;
+};
+
+static int io_module_size_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+    struct io_size_query *q = data;
+    ULONG_PTR lo = ~(ULONG_PTR)0, hi = 0;
+    int i;
+
+    (void)size;
+    for (i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_LOAD)
+            continue;
+        if (info->dlpi_addr + ph->p_vaddr < lo)
+            lo = info->dlpi_addr + ph->p_vaddr;
+        if (info->dlpi_addr + ph->p_vaddr + ph->p_memsz > hi)
+            hi = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
+    }
+    if (lo <= (ULONG_PTR)q->base && (ULONG_PTR)q->base < hi) {
+        q->size = (ULONG)(hi - (ULONG_PTR)q->base);
+        return 1;
+    }
+    return 0;
+}
+
+/* DriverSize: the extent of the module's loaded segments from its base. */
+static ULONG io_module_size(const void *base)
+{
+    struct io_size_query q = { base, 0 };
+
+    dl_iterate_phdr(io_module_size_cb, &q);
+    return q.size;
 }
 
 static WCHAR *io_wcat(const WCHAR *a, const WCHAR *b)
@@ -83,8 +121,6 @@ NTSTATUS io_driver_object_create(const WCHAR *service, const char *image_path,
     InitializeListHead(&drv->client_exts);
     InitializeListHead(&drv->reinit_list);
     InitializeListHead(&drv->link);
-    drv->module = module;
-    drv->module_base = module_base;
     drv->model = model;
     drv->image_path = image_path ? strdup(image_path) : NULL;
     drv->service_utf8 = rtl_wstr_to_utf8(service, (size_t)-1);
@@ -133,6 +169,14 @@ NTSTATUS io_driver_object_create(const WCHAR *service, const char *image_path,
         ObDereferenceObject(&drv->obj);
         return status;
     }
+    /* From here the driver object owns the module (its delete procedure
+     * unmaps it); on the failures above the caller still did. */
+    drv->module = module;
+    drv->module_base = module_base;
+    if (module_base) {
+        drv->obj.DriverStart = (PVOID)module_base;
+        drv->obj.DriverSize = io_module_size(module_base);
+    }
     *out = drv;
     return STATUS_SUCCESS;
 }
@@ -141,6 +185,17 @@ NTSTATUS io_driver_object_create(const WCHAR *service, const char *image_path,
 void io_driver_delete_proc(struct io_driver *drv)
 {
     PLIST_ENTRY e;
+
+    /* Nothing of the driver can run any more: no device, no file, no
+     * registration refers to it. Whatever pool it still holds is a leak. */
+    if (drv->module) {
+        if (drv->module_base)
+            krnl_pool_report_leaks(drv->module_base, drv->service_utf8 ? drv->service_utf8 : "?");
+        dlclose(drv->module);
+        if (drv->module_base)
+            krnl_pool_module_unloaded(drv->module_base);
+        drv->module = NULL;
+    }
 
     while (!IsListEmpty(&drv->client_exts)) {
         e = RemoveHeadList(&drv->client_exts);
@@ -183,6 +238,9 @@ void io_driver_finish_init(struct io_driver *drv)
     io_db_acquire();
     for (d = drv->obj.DeviceObject; d; d = d->NextDevice)
         d->Flags &= ~DO_DEVICE_INITIALIZING;
+    drv->obj.Flags |= DRVO_INITIALIZED;
+    if (!drv->ext.AddDevice)
+        drv->obj.Flags |= DRVO_LEGACY_DRIVER;
     io_db_release();
 }
 
@@ -210,51 +268,49 @@ NTSTATUS io_driver_teardown(struct io_driver *drv, BOOLEAN after_unload)
 {
     PDEVICE_OBJECT d;
     ULONG leaked = 0;
-    bool unmap = true;
-    void *module = drv->module;
     char *service = strdup(drv->service_utf8);
 
     io_db_acquire();
     drv->unloading = true;
-    for (d = drv->obj.DeviceObject; d; d = d->NextDevice)
-        leaked++;
+    if (after_unload)
+        drv->obj.Flags |= DRVO_UNLOAD_INVOKED;
     io_db_release();
 
-    if (leaked) {
-        /* Name each device the driver left behind. */
-        for (;;) {
-            struct io_device *dev;
-            char *name;
+    /* Name each device the driver left behind. */
+    for (;;) {
+        struct io_device *dev;
+        char *name;
 
-            io_db_acquire();
-            d = drv->obj.DeviceObject;
-            if (!d) {
-                io_db_release();
-                break;
-            }
-            dev = io_dev(d);
-            name = dev->name ? rtl_wstr_to_utf8(dev->name, (size_t)-1) : NULL;
+        io_db_acquire();
+        d = drv->obj.DeviceObject;
+        if (!d) {
             io_db_release();
-            krnl_log(KRNL_LOG_ERROR,
-                     "io: driver %s leaked device object %p (%s) %s",
-                     service ? service : "?", (void *)d, name ? name : "unnamed",
-                     after_unload ? "after DriverUnload" : "after a failed DriverEntry");
-            free(name);
-            if (after_unload) {
-                /* Its dispatch routines may still be reached through the
-                 * device: keep the code mapped, only take the name away. */
-                io_db_acquire();
-                drv->obj.DeviceObject = d->NextDevice;
-                io_db_release();
-                unmap = false;
-            } else {
-                io_device_force_delete(dev);
-            }
+            break;
+        }
+        dev = io_dev(d);
+        name = dev->name ? rtl_wstr_to_utf8(dev->name, (size_t)-1) : NULL;
+        if (after_unload) {
+            /* Its dispatch routines may still be reached through the
+             * device: the device (and through it the driver object and the
+             * module) stays; only its name and its place in the driver's
+             * list go, so the service can be loaded again. */
+            drv->obj.DeviceObject = d->NextDevice;
+            d->NextDevice = NULL;
+        }
+        io_db_release();
+        leaked++;
+        krnl_log(KRNL_LOG_ERROR, "io: driver %s leaked device object %p (%s) %s",
+                 service ? service : "?", (void *)d, name ? name : "unnamed",
+                 after_unload ? "after DriverUnload" : "after a failed DriverEntry");
+        free(name);
+        if (after_unload) {
+            if (dev->name)
+                io_ob_remove_name(dev);
+        } else {
+            io_device_force_delete(dev);
         }
     }
-
-    if (drv->module_base)
-        krnl_pool_report_leaks(drv->module_base, service ? service : "?");
+    io_interfaces_driver_unloading(drv);
 
     io_db_acquire();
     RemoveEntryList(&drv->link);
@@ -262,16 +318,14 @@ NTSTATUS io_driver_teardown(struct io_driver *drv, BOOLEAN after_unload)
     io_db_release();
     io_ob_remove_name(drv);
 
-    if (unmap && module) {
-        dlclose(module);
-        krnl_pool_module_unloaded(drv->module_base);
-    } else if (module)
-        krnl_log(KRNL_LOG_WARN, "io: module of driver %s stays mapped (leaked devices)",
-                 service ? service : "?");
+    if (drv->module && io_ob_pointer_count(drv) > 1)
+        krnl_log(KRNL_LOG_INFO, "io: driver %s is unloaded; its module stays mapped until "
+                 "the last reference to its objects goes%s", service ? service : "?",
+                 after_unload && leaked ? " (leaked devices: never)" : "");
     free(service);
-    drv->module = NULL;
+    /* The delete procedure reports pool leaks and unmaps the module. */
     ObDereferenceObject(&drv->obj);
-    return leaked ? STATUS_DEVICE_BUSY : STATUS_SUCCESS;
+    return leaked && after_unload ? STATUS_DEVICE_BUSY : STATUS_SUCCESS;
 }
 
 /* ------------------------------------------------------------------ */

@@ -592,3 +592,19 @@ NTKERNELAPI NTSTATUS NTAPI IoUnregisterPlugPlayNotificationEx(PVOID Notification
     ke_check_irql_max(PASSIVE_LEVEL, "IoUnregisterPlugPlayNotificationEx");
     return io_unregister(NotificationEntry);
 }
+
+void io_interfaces_driver_unloading(struct io_driver *drv)
+{
+    PLIST_ENTRY e;
+    ULONG n = 0;
+
+    io_db_acquire();
+    for (e = io_regs.Flink; e != &io_regs; e = e->Flink)
+        if (CONTAINING_RECORD(e, struct io_notify_reg, link)->driver == &drv->obj)
+            n++;
+    io_db_release();
+    if (n)
+        krnl_log(KRNL_LOG_ERROR, "io: driver %s unloaded with %u PnP notification "
+                 "registration(s) still active (IoUnregisterPlugPlayNotification missing)",
+                 drv->service_utf8, (unsigned)n);
+}

@@ -149,6 +149,7 @@ NTSTATUS io_ob_handle_reference(HANDLE handle, enum io_objtype type, ACCESS_MASK
                                 KPROCESSOR_MODE mode, void **body, ACCESS_MASK *granted);
 NTSTATUS io_ob_handle_close(HANDLE handle, KPROCESSOR_MODE mode);
 enum io_objtype io_ob_type_of(void *body);
+LONG_PTR io_ob_pointer_count(void *body);
 
 /* Security glue (ioob.c over se): SDDL to a security descriptor we own
  * (freed with io_se_free_sd, NULL allowed) and the access check of an
@@ -209,6 +210,9 @@ WCHAR *io_normalize_path(const WCHAR *path, size_t cch, size_t *out_cch);
 
 /* Interfaces (interface.c): disable every interface of a deleted PDO. */
 void io_interfaces_device_deleted(struct io_device *dev);
+/* Reports (and keeps) notification registrations an unloading driver did
+ * not remove: they keep its driver object, and so its module, alive. */
+void io_interfaces_driver_unloading(struct io_driver *drv);
 
 /* Init: called once from the first io entry point. */
 void io_iodev_init(void);

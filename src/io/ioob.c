@@ -93,6 +93,11 @@ NTSTATUS io_ob_create(enum io_objtype type, size_t body_size, PSECURITY_DESCRIPT
     return ob_create_object(io_ob_type(type), (ULONG)body_size, 0, sd, body);
 }
 
+LONG_PTR io_ob_pointer_count(void *body)
+{
+    return ob_pointer_count(body);
+}
+
 PSECURITY_DESCRIPTOR io_ob_security(void *body)
 {
     return ob_object_security(body);

@@ -15,9 +15,14 @@
  *
  * Unloading is DriverUnload, then the leak report (device objects the
  * driver did not delete, by name; pool allocations by tag), then dlclose.
- * A module whose device objects are still alive after DriverUnload stays
- * mapped: its dispatch routines may still be reached through them, and
- * unmapping code that can still be called turns a leak into a crash.
+ * The module belongs to the driver object, and every device object holds
+ * a reference on its driver object (every file object and queued work
+ * item one on its device): the pool report and dlclose happen in the
+ * driver object's delete procedure, once nothing can call into the module
+ * any more. Normally that is inside io_unload_driver; a file still open
+ * on a deleted device delays it to that file's IRP_MJ_CLOSE; a device the
+ * driver leaked keeps the module mapped for good, because unmapping code
+ * that can still be called turns a leak into a crash.
  *
  * Status mapping (what a caller sees):
  *   file missing                        STATUS_OBJECT_NAME_NOT_FOUND

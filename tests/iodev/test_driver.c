@@ -6,6 +6,7 @@
 #include "recdrv.h"
 #include "basic_drv.h"
 
+#include <dlfcn.h>
 #include <libgen.h>
 
 static int setup(void **state)
@@ -102,6 +103,35 @@ static void test_load_basic(void **state)
     assert_int_equal(io_unload_driver(d), STATUS_SUCCESS);
 }
 
+static void test_unload_with_open_file(void **state)
+{
+    PDRIVER_OBJECT d = NULL;
+    HANDLE h, h2;
+    void *m;
+
+    (void)state;
+    assert_int_equal(io_load_driver(iot_driver_path("basic_drv"), L"IodevBasic2", &d),
+                     STATUS_SUCCESS);
+    assert_true(d->Flags & DRVO_LEGACY_DRIVER);
+    assert_non_null(d->DriverStart);
+    assert_true(d->DriverSize > 0);
+    assert_int_equal(io_open(L"\\Device\\IodevBasic", NULL, GENERIC_READ, 0, FILE_OPEN, 0, &h),
+                     STATUS_SUCCESS);
+    assert_int_equal(io_unload_driver(d), STATUS_SUCCESS);
+    /* Unloaded: no name, no new opens... */
+    assert_int_equal(io_open(L"\\Driver\\IodevBasic2", NULL, GENERIC_READ, 0, FILE_OPEN, 0, &h2),
+                     STATUS_OBJECT_NAME_NOT_FOUND);
+    assert_int_equal(io_open(L"\\Device\\IodevBasic", NULL, GENERIC_READ, 0, FILE_OPEN, 0, &h2),
+                     STATUS_OBJECT_NAME_NOT_FOUND);
+    /* ...but the open file still reaches the driver's code. */
+    m = dlopen(iot_driver_path("basic_drv"), RTLD_NOW | RTLD_NOLOAD);
+    assert_non_null(m);
+    dlclose(m);
+    assert_int_equal(io_close(h), STATUS_SUCCESS);
+    /* Its close was the last reference: the module is gone now. */
+    assert_null(dlopen(iot_driver_path("basic_drv"), RTLD_NOW | RTLD_NOLOAD));
+}
+
 static int ext_key;
 
 static NTSTATUS NTAPI noop_entry(PDRIVER_OBJECT drv, PUNICODE_STRING regpath)
@@ -145,6 +175,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_load_basic, setup),
+        cmocka_unit_test_setup(test_unload_with_open_file, setup),
         cmocka_unit_test_setup(test_builtin_and_extensions, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
