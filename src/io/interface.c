@@ -380,12 +380,9 @@ NTKERNELAPI NTSTATUS NTAPI IoSetDeviceInterfaceState(PUNICODE_STRING SymbolicLin
     io_db_release();
     if (!itf)
         return STATUS_OBJECT_NAME_NOT_FOUND;
-    /* Windows answers a repeated disable with success. */
-    if (!Enable) {
-        NTSTATUS s = io_iface_set_state(itf, false);
-        return s == STATUS_OBJECT_NAME_NOT_FOUND ? STATUS_SUCCESS : s;
-    }
-    return io_iface_set_state(itf, true);
+    /* Enabling an enabled interface: STATUS_OBJECT_NAME_EXISTS (a success
+     * code); disabling a disabled one: STATUS_OBJECT_NAME_NOT_FOUND. */
+    return io_iface_set_state(itf, Enable != FALSE);
 }
 
 void io_interfaces_device_deleted(struct io_device *dev)
@@ -428,6 +425,10 @@ NTKERNELAPI NTSTATUS NTAPI IoGetDeviceInterfaces(const GUID *InterfaceClassGuid,
     *SymbolicLinkList = NULL;
     io_iodev_init();
     io_db_acquire();
+    if (PhysicalDeviceObject && !io_dev(PhysicalDeviceObject)->is_pdo) {
+        io_db_release();
+        return STATUS_INVALID_DEVICE_REQUEST;
+    }
     for (e = io_ifaces.Flink; e != &io_ifaces; e = e->Flink) {
         struct io_interface *itf = CONTAINING_RECORD(e, struct io_interface, link);
         if (IsEqualGUID(&itf->guid, InterfaceClassGuid) &&

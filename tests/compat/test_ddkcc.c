@@ -91,7 +91,7 @@ static void test_case_insensitive_includes(void **state)
     void *h;
     const struct ddk_driver_info *info = load(so, &h);
     assert_int_equal(info->model, DDK_MODEL_KMDF_);
-    assert_int_equal(info->driver_entry(NULL, NULL), 0x1234);
+    assert_int_equal(info->driver_entry(NULL, NULL), 0x31234);
     assert_non_null(strstr(info->built_with, "ddk-cc"));
     /* Only the stub's record is visible. */
     assert_null(dlsym(h, "DriverEntry"));
@@ -173,7 +173,7 @@ static void test_compile_then_link(void **state)
     void *h;
     const struct ddk_driver_info *info = load(so, &h);
     assert_int_equal(info->model, DDK_MODEL_UMDF_);
-    assert_int_equal(info->driver_entry(NULL, NULL), 0x1234);
+    assert_int_equal(info->driver_entry(NULL, NULL), 0x31234);
     dlclose(h);
 }
 
@@ -220,6 +220,31 @@ static void test_errors_pass_through(void **state)
     assert_non_null(strstr(out, "bad.c:2"));
 }
 
+/* Headers and stub are found beside the executable (PREFIX/bin/ddk-cc,
+ * PREFIX/share/openddk), else in the source tree it was built from. */
+static void test_layout(void **state)
+{
+    (void)state;
+    int rc = sh("cd '%s' && mkdir -p prefix/bin prefix/share/openddk && "
+                "cp '%s' prefix/bin/ddk-cc && "
+                "ln -s '%s/include' prefix/share/openddk/include && "
+                "ln -s '%s/src/stub' prefix/share/openddk/stub && "
+                "prefix/bin/ddk-cc --wdm -v -c -o x.o %s/app.c",
+                scratch, ddkcc, DDK_SOURCE_DIR, DDK_SOURCE_DIR, FIXTURES);
+    if (rc != 0)
+        fail_msg("prefix build failed:\n%s", out);
+    char want[600];
+    if (!strstr(out, "/prefix/share/openddk/include"))
+        fail_msg("not the prefix's headers: %s", out);
+
+    rc = sh("cd '%s' && mkdir -p lone && cp '%s' lone/ddk-cc && "
+            "lone/ddk-cc --wdm -v -c -o y.o %s/app.c", scratch, ddkcc, FIXTURES);
+    assert_int_equal(rc, 0);
+    snprintf(want, sizeof(want), "-I%s/include ", DDK_SOURCE_DIR);
+    if (!strstr(out, want))
+        fail_msg("no fallback to the source tree (%s): %s", want, out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +255,7 @@ int main(void)
         cmocka_unit_test(test_client_program),
         cmocka_unit_test(test_info_options),
         cmocka_unit_test(test_errors_pass_through),
+        cmocka_unit_test(test_layout),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

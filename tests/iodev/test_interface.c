@@ -108,7 +108,7 @@ static void test_state_and_open(void **state)
     assert_int_equal(io_open(path, NULL, GENERIC_READ, 0, FILE_OPEN, 0, &h), STATUS_SUCCESS);
     assert_int_equal(io_close(h), STATUS_SUCCESS);
     assert_int_equal(IoSetDeviceInterfaceState(&reflink, FALSE), STATUS_SUCCESS);
-    assert_int_equal(IoSetDeviceInterfaceState(&reflink, FALSE), STATUS_SUCCESS);
+    assert_int_equal(IoSetDeviceInterfaceState(&reflink, FALSE), STATUS_OBJECT_NAME_NOT_FOUND);
     /* The link is gone; "\Ref2" is left over below a missing name. */
     assert_int_equal(io_open(path, NULL, GENERIC_READ, 0, FILE_OPEN, 0, &h),
                      STATUS_OBJECT_PATH_NOT_FOUND);
@@ -163,6 +163,17 @@ static void test_get_interfaces_and_alias(void **state)
     assert_int_equal(IoGetDeviceInterfaces(&guid_b, pdo, 0, &list), STATUS_SUCCESS);
     assert_int_equal(count_list(list, want, &found), 1);
     assert_true(found);
+    ExFreePool(list);
+
+    {
+        PDEVICE_OBJECT fdo = rec_device(drv, NULL, 0, 0, FALSE);
+        assert_int_equal(IoGetDeviceInterfaces(&guid_b, fdo, 0, &list),
+                         STATUS_INVALID_DEVICE_REQUEST);
+        IoDeleteDevice(fdo);
+    }
+    /* No match: success and an empty list. */
+    assert_int_equal(IoGetDeviceInterfaces(&guid_a, pdo, 0, &list), STATUS_SUCCESS);
+    assert_int_equal(list[0], 0);
     ExFreePool(list);
 
     assert_int_equal(IoGetDeviceInterfaceAlias(&lb, &guid_a, &alias), STATUS_SUCCESS);

@@ -273,8 +273,11 @@ static void resolver_link(struct resolver *r, char kind, const char *name, const
             return;
         }
     }
-    /* A name that climbs out ("../x.h") cannot live in the private dir. */
-    if (strstr(name, "..") || name[0] == '/' || !resolver_priv(r)) {
+    /* A name that climbs out ("../x.h") cannot live in the private dir;
+     * one spelled with backslashes is a single file name there. */
+    bool climbs = strcmp(name, "..") == 0 || strncmp(name, "../", 3) == 0 ||
+                  strstr(name, "/../") || (strlen(name) >= 3 && strcmp(name + strlen(name) - 3, "/..") == 0);
+    if (climbs || name[0] == '/' || !resolver_priv(r)) {
         if (r->verbose)
             fprintf(stderr, "ddk-cc: note: cannot fix the case of \"%s\"\n", name);
         free(key);
@@ -324,8 +327,16 @@ static void resolve_include(struct resolver *r, const char *curdir, const char *
             free(p);
         }
     }
+    /* Windows sources also separate directories with backslashes
+     * (..\inc\public.h): the file is looked up with '/', and the link
+     * keeps the spelling, a single file name in the private directory. */
+    char *posix = xstrdup(name);
+    for (char *c = posix; *c; c++)
+        if (*c == '\\')
+            *c = '/';
     for (size_t i = 0; i < dirs.n && !found; i++)
-        found = find_nocase(dirs.v[i], name);
+        found = find_nocase(dirs.v[i], posix);
+    free(posix);
     for (size_t i = 0; i < dirs.n; i++)
         free(dirs.v[i]);
     free(dirs.v);
@@ -608,11 +619,15 @@ int main(int argc, char **argv)
      * typedef'd struct. */
     sv_push(&cmd, "-fno-strict-aliasing");
     sv_push(&cmd, "-fms-extensions");
+    /* MSVC merges tentative definitions ("ULONG DebugLevel;" in a header
+     * included twice); gcc stopped doing so by default in version 10. */
+    sv_push(&cmd, "-fcommon");
     /* Third-party sources: keep what -W* the user asks for, but silence
      * what MSVC idioms set off by themselves. */
     sv_push(&cmd, "-Wno-multichar");
     sv_push(&cmd, "-Wno-unknown-pragmas");
     sv_push(&cmd, "-Wno-pointer-sign");
+    sv_push(&cmd, "-Wno-address-of-packed-member");
     sv_push(&cmd, "-D_AMD64_");
     sv_push(&cmd, "-D_WIN64");
     sv_push(&cmd, "-D_M_AMD64=100");

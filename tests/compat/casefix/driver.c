@@ -8,6 +8,8 @@
 #include <NTDDK.h>          /* the file is ntddk.h */
 #include "Trace.h"          /* the file is trace.h, beside this one */
 #include "Config.h"         /* the file is inc/config.h, found through -I */
+#include "inc\Extra.h"      /* Windows separators: inc/extra.h */
+#include "..\casefix\inc\More.h"  /* climbing out and back: inc/more.h */
 
 struct _DRIVER_OBJECT;
 
@@ -15,7 +17,7 @@ NTSTATUS DriverEntry(_In_ struct _DRIVER_OBJECT *DriverObject, _In_ PUNICODE_STR
 {
     UNREFERENCED_PARAMETER(DriverObject);
     UNREFERENCED_PARAMETER(RegistryPath);
-    return TRACE_VALUE + LEVELS_VALUE + HELPER_VALUE + CONFIG_VALUE;
+    return TRACE_VALUE + LEVELS_VALUE + HELPER_VALUE + CONFIG_VALUE + EXTRA_VALUE + MORE_VALUE;
 }
 
 /* Not static, yet must stay invisible outside the module. */

@@ -1,0 +1,2 @@
+#pragma once
+#define EXTRA_VALUE 0x10000

@@ -1,0 +1,2 @@
+#pragma once
+#define MORE_VALUE 0x20000

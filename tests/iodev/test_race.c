@@ -1,0 +1,183 @@
+/*
+ * test_race.c - the object side under concurrency: opens racing
+ * IoDeleteDevice, an exclusive device under contention, and the order of
+ * interface notifications under rapid state changes.
+ */
+#include "recdrv.h"
+
+#include <pthread.h>
+
+static PDRIVER_OBJECT drv;
+static volatile LONG creates, cleanups, closes, open_now, open_max;
+
+static NTSTATUS NTAPI race_dispatch(PDEVICE_OBJECT dev, PIRP irp)
+{
+    PIO_STACK_LOCATION sl = IoGetCurrentIrpStackLocation(irp);
+
+    (void)dev;
+    switch (sl->MajorFunction) {
+    case IRP_MJ_CREATE: {
+        LONG n = __atomic_add_fetch(&open_now, 1, __ATOMIC_SEQ_CST);
+        LONG m = __atomic_load_n(&open_max, __ATOMIC_SEQ_CST);
+        while (n > m && !__atomic_compare_exchange_n(&open_max, &m, n, false, __ATOMIC_SEQ_CST,
+                                                     __ATOMIC_SEQ_CST))
+            ;
+        __atomic_add_fetch(&creates, 1, __ATOMIC_SEQ_CST);
+        break;
+    }
+    case IRP_MJ_CLEANUP:
+        __atomic_add_fetch(&cleanups, 1, __ATOMIC_SEQ_CST);
+        break;
+    case IRP_MJ_CLOSE:
+        __atomic_sub_fetch(&open_now, 1, __ATOMIC_SEQ_CST);
+        __atomic_add_fetch(&closes, 1, __ATOMIC_SEQ_CST);
+        break;
+    }
+    irp->IoStatus.Status = STATUS_SUCCESS;
+    irp->IoStatus.Information = 0;
+    IoCompleteRequest(irp, IO_NO_INCREMENT);
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS NTAPI race_entry(PDRIVER_OBJECT d, PUNICODE_STRING regpath)
+{
+    (void)regpath;
+    d->MajorFunction[IRP_MJ_CREATE] = race_dispatch;
+    d->MajorFunction[IRP_MJ_CLEANUP] = race_dispatch;
+    d->MajorFunction[IRP_MJ_CLOSE] = race_dispatch;
+    return STATUS_SUCCESS;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    iot_init_root();
+    if (!drv)
+        assert_int_equal(io_create_builtin_driver(L"IodevRace", race_entry, &drv), STATUS_SUCCESS);
+    creates = cleanups = closes = open_now = open_max = 0;
+    return 0;
+}
+
+static volatile int stop;
+static volatile LONG unexpected;
+
+static void *opener(void *arg)
+{
+    const WCHAR *path = arg;
+    int i;
+
+    for (i = 0; i < 3000 && !__atomic_load_n(&stop, __ATOMIC_ACQUIRE); i++) {
+        HANDLE h;
+        NTSTATUS s = io_open(path, NULL, GENERIC_READ, 0, FILE_OPEN, 0, &h);
+        if (NT_SUCCESS(s)) {
+            if (!NT_SUCCESS(io_close(h)))
+                __atomic_add_fetch(&unexpected, 1, __ATOMIC_SEQ_CST);
+        } else if (s != STATUS_OBJECT_NAME_NOT_FOUND && s != STATUS_DELETE_PENDING &&
+                   s != STATUS_NO_SUCH_DEVICE && s != STATUS_ACCESS_DENIED) {
+            __atomic_add_fetch(&unexpected, 1, __ATOMIC_SEQ_CST);
+        }
+    }
+    return NULL;
+}
+
+static void test_open_vs_delete(void **state)
+{
+    pthread_t t[4];
+    PDEVICE_OBJECT d;
+    int i;
+
+    (void)state;
+    stop = 0;
+    unexpected = 0;
+    d = rec_device(drv, L"\\Device\\IodevRaceDel", 64, 0, FALSE);
+    for (i = 0; i < 4; i++)
+        pthread_create(&t[i], NULL, opener, (void *)L"\\Device\\IodevRaceDel");
+    while (__atomic_load_n(&creates, __ATOMIC_SEQ_CST) < 200)
+        usleep(100);
+    IoDeleteDevice(d);
+    for (i = 0; i < 4; i++)
+        pthread_join(t[i], NULL);
+    assert_int_equal(unexpected, 0);
+    /* Every open the driver accepted got its cleanup and its close. */
+    assert_true(creates >= 200);
+    assert_int_equal(cleanups, creates);
+    assert_int_equal(closes, creates);
+    assert_int_equal(open_now, 0);
+}
+
+static void test_exclusive_contention(void **state)
+{
+    pthread_t t[4];
+    PDEVICE_OBJECT d;
+    int i;
+
+    (void)state;
+    stop = 0;
+    unexpected = 0;
+    d = rec_device(drv, L"\\Device\\IodevRaceExcl", 0, 0, TRUE);
+    for (i = 0; i < 4; i++)
+        pthread_create(&t[i], NULL, opener, (void *)L"\\Device\\IodevRaceExcl");
+    for (i = 0; i < 4; i++)
+        pthread_join(t[i], NULL);
+    assert_int_equal(unexpected, 0);
+    assert_true(creates > 0);
+    assert_int_equal(open_max, 1);      /* never two opens at once */
+    assert_int_equal(closes, creates);
+    IoDeleteDevice(d);
+}
+
+/* Notification order ------------------------------------------------- */
+
+static const GUID guid_r = { 0xc0ffee00, 0x1111, 0x2222,
+                             { 0x33, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99 } };
+static char seq[1024];
+static volatile LONG nseq;
+
+static NTSTATUS NTAPI seq_cb(PVOID structure, PVOID context)
+{
+    PDEVICE_INTERFACE_CHANGE_NOTIFICATION n = structure;
+    LONG i = __atomic_fetch_add(&nseq, 1, __ATOMIC_SEQ_CST);
+
+    (void)context;
+    if (i < (LONG)sizeof(seq) - 1)
+        seq[i] = n->Event.Data1 == 0xcb3a4004 ? 'A' : 'R';
+    return STATUS_SUCCESS;
+}
+
+static void test_notification_order(void **state)
+{
+    PDEVICE_OBJECT pdo = NULL;
+    UNICODE_STRING link;
+    PVOID entry;
+    int i;
+
+    (void)state;
+    assert_int_equal(IoCreateDevice(drv, 0, NULL, FILE_DEVICE_UNKNOWN,
+                                    FILE_AUTOGENERATED_DEVICE_NAME, FALSE, &pdo), STATUS_SUCCESS);
+    pdo->Flags &= ~DO_DEVICE_INITIALIZING;
+    assert_int_equal(io_device_set_instance_id(pdo, L"ROOT\\RACE\\0000"), STATUS_SUCCESS);
+    assert_int_equal(IoRegisterDeviceInterface(pdo, &guid_r, NULL, &link), STATUS_SUCCESS);
+    assert_int_equal(IoRegisterPlugPlayNotification(EventCategoryDeviceInterfaceChange, 0,
+                                                    (PVOID)&guid_r, drv, seq_cb, NULL, &entry),
+                     STATUS_SUCCESS);
+    for (i = 0; i < 200; i++)
+        assert_int_equal(IoSetDeviceInterfaceState(&link, (i & 1) == 0), STATUS_SUCCESS);
+    for (i = 0; i < 500 && __atomic_load_n(&nseq, __ATOMIC_SEQ_CST) < 200; i++)
+        usleep(2000);
+    assert_int_equal(nseq, 200);
+    for (i = 0; i < 200; i++)
+        assert_int_equal(seq[i], (i & 1) ? 'R' : 'A');
+    assert_int_equal(IoUnregisterPlugPlayNotificationEx(entry), STATUS_SUCCESS);
+    RtlFreeUnicodeString(&link);
+    IoDeleteDevice(pdo);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_open_vs_delete, setup),
+        cmocka_unit_test_setup(test_exclusive_contention, setup),
+        cmocka_unit_test_setup(test_notification_order, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
