@@ -97,6 +97,26 @@ NTSYSAPI NTSTATUS NTAPI RtlInitAnsiStringEx(PANSI_STRING DestinationString, PCSZ
 NTSYSAPI VOID NTAPI RtlInitString(PSTRING DestinationString, PCSZ SourceString);
 NTSYSAPI NTSTATUS NTAPI RtlInitStringEx(PSTRING DestinationString, PCSZ SourceString);
 
+FORCEINLINE VOID RtlInitEmptyUnicodeString(PUNICODE_STRING UnicodeString, PWCHAR Buffer,
+                                           USHORT BufferSize)
+{
+    UnicodeString->Length = 0;
+    UnicodeString->MaximumLength = BufferSize;
+    UnicodeString->Buffer = Buffer;
+}
+FORCEINLINE VOID RtlInitEmptyAnsiString(PANSI_STRING AnsiString, PCHAR Buffer, USHORT BufferSize)
+{
+    AnsiString->Length = 0;
+    AnsiString->MaximumLength = BufferSize;
+    AnsiString->Buffer = Buffer;
+}
+
+#define HASH_STRING_ALGORITHM_DEFAULT   0
+#define HASH_STRING_ALGORITHM_X65599    1
+#define HASH_STRING_ALGORITHM_INVALID   0xffffffff
+NTSYSAPI NTSTATUS NTAPI RtlHashUnicodeString(PCUNICODE_STRING String, BOOLEAN CaseInSensitive,
+                                             ULONG HashAlgorithm, PULONG HashValue);
+
 NTSYSAPI VOID NTAPI RtlCopyUnicodeString(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString);
 NTSYSAPI VOID NTAPI RtlCopyString(PSTRING DestinationString, const STRING *SourceString);
 NTSYSAPI NTSTATUS NTAPI RtlAppendUnicodeStringToString(PUNICODE_STRING Destination, PCUNICODE_STRING Source);
@@ -575,6 +595,54 @@ NTSYSAPI ULONG NTAPI vDbgPrintExWithPrefix(PCCH Prefix, ULONG ComponentId, ULONG
                                           PCCH Format, va_list arglist);
 NTSYSAPI NTSTATUS NTAPI DbgQueryDebugFilterState(ULONG ComponentId, ULONG Level);
 NTSYSAPI NTSTATUS NTAPI DbgSetDebugFilterState(ULONG ComponentId, ULONG Level, BOOLEAN State);
+
+/*
+ * Assertions. A failed ASSERT/NT_ASSERT prints the expression, file and
+ * line, then breaks: with a debugger attached (gdb) the process gets
+ * SIGTRAP and can continue; without one it is what Windows does without a
+ * kernel debugger, bug check 0x1E KMODE_EXCEPTION_NOT_HANDLED (parameter 1
+ * STATUS_BREAKPOINT for ASSERT, STATUS_ASSERTION_FAILURE for NT_ASSERT).
+ * Active unless DBG is defined to 0 (see the top of this file).
+ */
+NTSYSAPI VOID NTAPI RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName, ULONG LineNumber,
+                              PSTR MutableMessage);
+/* OpenDDK extension behind NT_ASSERT: like RtlAssert with the NT_ASSERT status. */
+NTSYSAPI VOID NTAPI DdkNtAssertFailed(PCSTR Expression, PCSTR FileName, ULONG LineNumber,
+                                      PCSTR Message);
+NTSYSAPI VOID NTAPI DbgBreakPoint(VOID);
+NTSYSAPI VOID NTAPI DbgBreakPointWithStatus(ULONG Status);
+
+#if !defined(DBG) || DBG
+#define ASSERT(exp) \
+    ((!(exp)) ? (RtlAssert((PVOID)#exp, (PVOID)__FILE__, __LINE__, NULL), FALSE) : TRUE)
+#define ASSERTMSG(msg, exp) \
+    ((!(exp)) ? (RtlAssert((PVOID)#exp, (PVOID)__FILE__, __LINE__, (PSTR)(msg)), FALSE) : TRUE)
+#define RTL_SOFT_ASSERT(exp) \
+    ((!(exp)) ? (DbgPrint("%s(%d): Soft assertion failed\n   Expression: %s\n", __FILE__, \
+                          __LINE__, #exp), FALSE) : TRUE)
+#define NT_ASSERT(exp) \
+    ((!(exp)) ? (DdkNtAssertFailed(#exp, __FILE__, __LINE__, NULL), FALSE) : TRUE)
+#define NT_ASSERTMSG(msg, exp) \
+    ((!(exp)) ? (DdkNtAssertFailed(#exp, __FILE__, __LINE__, (msg)), FALSE) : TRUE)
+#define NT_ASSERTMSGW(msg, exp) \
+    ((!(exp)) ? (DdkNtAssertFailed(#exp, __FILE__, __LINE__, NULL), FALSE) : TRUE)
+#define NT_VERIFY(exp) NT_ASSERT(exp)
+#define NT_VERIFYMSG(msg, exp) NT_ASSERTMSG(msg, exp)
+#define RTL_VERIFY(exp) ASSERT(exp)
+#else
+#define ASSERT(exp) ((void)0)
+#define ASSERTMSG(msg, exp) ((void)0)
+#define RTL_SOFT_ASSERT(exp) ((void)0)
+#define NT_ASSERT(exp) ((void)0)
+#define NT_ASSERTMSG(msg, exp) ((void)0)
+#define NT_ASSERTMSGW(msg, exp) ((void)0)
+#define NT_VERIFY(exp) ((exp) ? TRUE : FALSE)
+#define NT_VERIFYMSG(msg, exp) ((exp) ? TRUE : FALSE)
+#define RTL_VERIFY(exp) ((exp) ? TRUE : FALSE)
+#endif
+#define NT_ANALYSIS_ASSUME(exp) ((void)0)
+#define NT_FRE_ASSERT(exp) \
+    ((!(exp)) ? (DdkNtAssertFailed(#exp, __FILE__, __LINE__, NULL), FALSE) : TRUE)
 
 #if !defined(DBG) || DBG
 #define KdPrint(_x_) DbgPrint _x_

@@ -105,8 +105,8 @@ int rtl_snprintf(char *buf, size_t cap, const char *fmt, ...);
 int rtl_vsnwprintf(WCHAR *buf, size_t cap, const WCHAR *fmt, va_list ap);
 int rtl_snwprintf(WCHAR *buf, size_t cap, const WCHAR *fmt, ...);
 
-/* Pool helpers for allocating Rtl DDIs (RtlCreateUnicodeString, ...):
- * ExAllocatePool2/ExFreePool when the executive provides them. */
+/* Pool helpers for the allocating Rtl DDIs (RtlCreateUnicodeString, ...):
+ * paged pool via ExAllocatePool2, released with ExFreePool. */
 void *rtl_pool_alloc(size_t size, ULONG tag);
 void rtl_pool_free(void *p);
 

@@ -696,3 +696,20 @@ NTSTATUS NTAPI RtlGUIDFromString(PCUNICODE_STRING GuidString, GUID *Guid)
     memcpy(Guid->Data4, bytes + 8, 8);
     return STATUS_SUCCESS;
 }
+
+NTSTATUS NTAPI RtlHashUnicodeString(PCUNICODE_STRING String, BOOLEAN CaseInSensitive,
+                                    ULONG HashAlgorithm, PULONG HashValue)
+{
+    ULONG h = 0;
+
+    if (!String || !HashValue)
+        return STATUS_INVALID_PARAMETER;
+    if (HashAlgorithm != HASH_STRING_ALGORITHM_DEFAULT &&
+        HashAlgorithm != HASH_STRING_ALGORITHM_X65599)
+        return STATUS_INVALID_PARAMETER;
+    /* x65599, the default: h = h * 65599 + c over the (upcased) chars. */
+    for (size_t i = 0; i < String->Length / sizeof(WCHAR); i++)
+        h = h * 65599u + (CaseInSensitive ? rtl_upcase(String->Buffer[i]) : String->Buffer[i]);
+    *HashValue = h;
+    return STATUS_SUCCESS;
+}
