@@ -23,6 +23,7 @@
 #define _GNU_SOURCE
 #include <wdm.h>
 #include "krnl/krnl.h"
+#include "ke/ke.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -201,11 +202,13 @@ NTKERNELAPI VOID NTAPI ExDeleteNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookas
 
 NTKERNELAPI PVOID NTAPI ExAllocateFromNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside)
 {
+    ke_check_irql_max(DISPATCH_LEVEL, "ExAllocateFromNPagedLookasideList");
     return lk_allocate(LK(Lookaside), 0, CALLER);
 }
 
 NTKERNELAPI VOID NTAPI ExFreeToNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside, PVOID Entry)
 {
+    ke_check_irql_max(DISPATCH_LEVEL, "ExFreeToNPagedLookasideList");
     lk_free(LK(Lookaside), 0, Entry);
 }
 
@@ -228,11 +231,13 @@ NTKERNELAPI VOID NTAPI ExDeletePagedLookasideList(PPAGED_LOOKASIDE_LIST Lookasid
 
 NTKERNELAPI PVOID NTAPI ExAllocateFromPagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside)
 {
+    ke_check_irql_max(APC_LEVEL, "ExAllocateFromPagedLookasideList");
     return lk_allocate(LK(Lookaside), 0, CALLER);
 }
 
 NTKERNELAPI VOID NTAPI ExFreeToPagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside, PVOID Entry)
 {
+    ke_check_irql_max(APC_LEVEL, "ExFreeToPagedLookasideList");
     lk_free(LK(Lookaside), 0, Entry);
 }
 
@@ -267,11 +272,15 @@ NTKERNELAPI VOID NTAPI ExDeleteLookasideListEx(PLOOKASIDE_LIST_EX Lookaside)
 
 NTKERNELAPI PVOID NTAPI ExAllocateFromLookasideListEx(PLOOKASIDE_LIST_EX Lookaside)
 {
+    ke_check_irql_max(((ULONG)Lookaside->L.Type & 1) ? APC_LEVEL : DISPATCH_LEVEL,
+                      "ExAllocateFromLookasideListEx");
     return lk_allocate(LK(Lookaside), 1, CALLER);
 }
 
 NTKERNELAPI VOID NTAPI ExFreeToLookasideListEx(PLOOKASIDE_LIST_EX Lookaside, PVOID Entry)
 {
+    ke_check_irql_max(((ULONG)Lookaside->L.Type & 1) ? APC_LEVEL : DISPATCH_LEVEL,
+                      "ExFreeToLookasideListEx");
     lk_free(LK(Lookaside), 1, Entry);
 }
 

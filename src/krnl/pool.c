@@ -324,6 +324,12 @@ static void *pool_alloc(SIZE_T size, ULONG tag, uint32_t hflags, int zero, int r
     size_t align = (hflags & POOL_HDR_CACHE_ALIGNED) ? POOL_CACHE_ALIGN : POOL_ALIGN;
     size_t lead = (align == POOL_ALIGN) ? sizeof(*h) : POOL_CACHE_ALIGN;
 
+    /* Paged pool only up to APC_LEVEL, any pool up to DISPATCH_LEVEL. */
+    KIRQL irql = KeGetCurrentIrql();
+    if (__builtin_expect(irql > ((hflags & POOL_HDR_PAGED) ? APC_LEVEL : DISPATCH_LEVEL), 0))
+        krnl_bugcheck(0xC2, 0x08, irql, (hflags & POOL_HDR_PAGED) ? PagedPool : NonPagedPool,
+                      size, NULL, "%s pool allocation at IRQL %u",
+                      (hflags & POOL_HDR_PAGED) ? "paged" : "non-paged", (unsigned)irql);
     if (size > POOL_MAX_SIZE)
         goto fail;
     if (POOL_USE_CLASSES && align == POOL_ALIGN && lead + size <= POOL_CLASSES * POOL_CLASS_GRAIN) {
@@ -615,6 +621,12 @@ static void pool_free(PVOID P, int check_tag, ULONG tag)
 {
     struct pool_header *h = pool_check(P);
     struct pool_stat *owner = h->owner;
+    KIRQL irql = KeGetCurrentIrql();
+
+    if (__builtin_expect(irql > ((h->flags & POOL_HDR_PAGED) ? APC_LEVEL : DISPATCH_LEVEL), 0))
+        krnl_bugcheck(0xC2, 0x09, irql, (h->flags & POOL_HDR_PAGED) ? PagedPool : NonPagedPool,
+                      (ULONG_PTR)P, NULL, "%s pool block %p freed at IRQL %u",
+                      (h->flags & POOL_HDR_PAGED) ? "paged" : "non-paged", P, (unsigned)irql);
 
     if (check_tag && h->tag != tag) {
         char a[5], b[5];

@@ -242,6 +242,26 @@ static void test_entries_charged_to_caller(void **state)
     krnl_pool_module_unloaded(base);
 }
 
+static void paged_lookaside_at_dispatch(void *arg)
+{
+    PAGED_LOOKASIDE_LIST la;
+    KIRQL old;
+    (void)arg;
+    ExInitializePagedLookasideList(&la, NULL, NULL, 0, 32, 'qrIL', 0);
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    (void)ExAllocateFromPagedLookasideList(&la);
+}
+
+static void test_paged_irql(void **state)
+{
+    int died;
+    (void)state;
+    char *r = kt_run_child(paged_lookaside_at_dispatch, NULL, &died);
+    assert_true(died);
+    assert_true(kt_has(r, "name", "\"IRQL_NOT_LESS_OR_EQUAL\""));
+    free(r);
+}
+
 static NPAGED_LOOKASIDE_LIST shared;
 
 static void *hammer(void *arg)
@@ -294,6 +314,7 @@ int main(void)
         cmocka_unit_test(test_ex_lists),
         cmocka_unit_test(test_entries_charged_to_caller),
         cmocka_unit_test(test_concurrent),
+        cmocka_unit_test(test_paged_irql),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -219,6 +219,31 @@ static void alloc_tag_zero(void *arg)
     (void)ExAllocatePoolWithTag(NonPagedPool, 8, 0);
 }
 
+static void paged_at_dispatch(void *arg)
+{
+    KIRQL old;
+    (void)arg;
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    (void)ExAllocatePool2(POOL_FLAG_PAGED, 8, '1gaT');
+}
+
+static void free_paged_at_dispatch(void *arg)
+{
+    KIRQL old;
+    (void)arg;
+    void *p = ExAllocatePool2(POOL_FLAG_PAGED, 8, '1gaT');
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    ExFreePoolWithTag(p, '1gaT');
+}
+
+static void nonpaged_above_dispatch(void *arg)
+{
+    KIRQL old;
+    (void)arg;
+    KeRaiseIrql(HIGH_LEVEL, &old);
+    (void)ExAllocatePool2(POOL_FLAG_NON_PAGED, 8, '1gaT');
+}
+
 static void expect_bad_pool_caller(void (*fn)(void *), unsigned long long p1)
 {
     int died;
@@ -259,6 +284,21 @@ static void test_bugcheck_not_pool(void **state)
     (void)state;
     expect_bad_pool_caller(free_not_pool, 0x99);
     expect_bad_pool_caller(free_null, 0x46);
+}
+
+static void test_irql_rules(void **state)
+{
+    KIRQL old;
+    (void)state;
+    expect_bad_pool_caller(paged_at_dispatch, 0x08);
+    expect_bad_pool_caller(free_paged_at_dispatch, 0x09);
+    expect_bad_pool_caller(nonpaged_above_dispatch, 0x08);
+    /* non-paged pool at DISPATCH_LEVEL is fine */
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    void *p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 8, '1gaT');
+    assert_non_null(p);
+    ExFreePoolWithTag(p, '1gaT');
+    KeLowerIrql(old);
 }
 
 static void test_bugcheck_bad_allocations(void **state)
@@ -440,6 +480,7 @@ int main(void)
         cmocka_unit_test(test_bugcheck_double_free),
         cmocka_unit_test(test_bugcheck_not_pool),
         cmocka_unit_test(test_bugcheck_bad_allocations),
+        cmocka_unit_test(test_irql_rules),
         cmocka_unit_test(test_accounting_by_module),
         cmocka_unit_test(test_bugcheck_blames_driver),
         cmocka_unit_test(test_threads_balance),
