@@ -297,6 +297,24 @@ static void test_wrong_type_and_access(void **state)
     ObDereferenceObject(b);
 }
 
+static void test_pseudo_handles(void **state)
+{
+    void *o;
+    OBJECT_HANDLE_INFORMATION info;
+
+    (void)state;
+    assert_int_equal(ObReferenceObjectByHandle(NtCurrentThread(), 0, *PsThreadType, KernelMode,
+                                               &o, &info), STATUS_SUCCESS);
+    assert_ptr_equal(o, KeGetCurrentThread());
+    ObDereferenceObject(o);
+    assert_int_equal(ObReferenceObjectByHandle(NtCurrentProcess(), 0, *PsProcessType, UserMode,
+                                               &o, NULL), STATUS_SUCCESS);
+    assert_ptr_equal(o, PsGetCurrentProcess());
+    ObDereferenceObject(o);
+    assert_int_equal(ObReferenceObjectByHandle(NtCurrentProcess(), 0, *PsThreadType, KernelMode,
+                                               &o, NULL), STATUS_OBJECT_TYPE_MISMATCH);
+}
+
 static void test_duplicate(void **state)
 {
     void *b = new_obj(), *o;
@@ -488,6 +506,10 @@ static void test_directories_zw(void **state)
     assert_int_equal(ZwCreateDirectoryObject(&d, DIRECTORY_ALL_ACCESS, &oa), STATUS_SUCCESS);
     assert_int_equal(ZwCreateDirectoryObject(&d2, DIRECTORY_ALL_ACCESS, &oa),
                      STATUS_OBJECT_NAME_COLLISION);
+    oa.Attributes |= OBJ_OPENIF;
+    assert_int_equal(ZwCreateDirectoryObject(&d2, DIRECTORY_ALL_ACCESS, &oa),
+                     STATUS_OBJECT_NAME_EXISTS);
+    assert_int_equal(ZwClose(d2), STATUS_SUCCESS);
     init_us(&rel, L"Sub");
     InitializeObjectAttributes(&oa, &rel, OBJ_KERNEL_HANDLE, d, NULL);
     assert_int_equal(ZwCreateDirectoryObject(&sub, DIRECTORY_ALL_ACCESS, &oa), STATUS_SUCCESS);
@@ -549,6 +571,7 @@ int main(void)
         cmocka_unit_test_setup(test_stale_handles, setup),
         cmocka_unit_test_setup(test_forged_handles, setup),
         cmocka_unit_test_setup(test_wrong_type_and_access, setup),
+        cmocka_unit_test_setup(test_pseudo_handles, setup),
         cmocka_unit_test_setup(test_duplicate, setup),
         cmocka_unit_test_setup(test_namespace_names, setup),
         cmocka_unit_test_setup(test_temporary_name_goes_with_last_handle, setup),
