@@ -6,6 +6,7 @@
 #include "ob/obp.h"
 #include "se/se.h"
 #include "krnl/krnl.h"
+#include "ke/ke.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -23,22 +24,26 @@ NTSTATUS ob_create_symlink_ex(PCUNICODE_STRING link_name, PCUNICODE_STRING targe
 
 NTKERNELAPI LONG_PTR FASTCALL ObfReferenceObject(PVOID Object)
 {
+    ke_check_irql_max(DISPATCH_LEVEL, "ObfReferenceObject");
     return ob_reference_count_ddi(Object, "ObfReferenceObject");
 }
 
 NTKERNELAPI LONG_PTR FASTCALL ObfDereferenceObject(PVOID Object)
 {
+    ke_check_irql_max(DISPATCH_LEVEL, "ObfDereferenceObject");
     return ob_dereference_count_ddi(Object, FALSE, "ObfDereferenceObject");
 }
 
 NTKERNELAPI LONG_PTR FASTCALL ObfReferenceObjectWithTag(PVOID Object, ULONG Tag)
 {
+    ke_check_irql_max(DISPATCH_LEVEL, "ObfReferenceObjectWithTag");
     (void)Tag;
     return ob_reference_count_ddi(Object, "ObfReferenceObjectWithTag");
 }
 
 NTKERNELAPI LONG_PTR FASTCALL ObfDereferenceObjectWithTag(PVOID Object, ULONG Tag)
 {
+    ke_check_irql_max(DISPATCH_LEVEL, "ObfDereferenceObjectWithTag");
     (void)Tag;
     return ob_dereference_count_ddi(Object, FALSE, "ObfDereferenceObjectWithTag");
 }
@@ -52,26 +57,31 @@ NTKERNELAPI LONG_PTR NTAPI ObReferenceObject(PVOID Object);
 NTKERNELAPI LONG_PTR NTAPI ObDereferenceObject(PVOID Object);
 NTKERNELAPI LONG_PTR NTAPI ObReferenceObject(PVOID Object)
 {
+    ke_check_irql_max(DISPATCH_LEVEL, "ObReferenceObject");
     return ob_reference_count_ddi(Object, "ObReferenceObject");
 }
 NTKERNELAPI LONG_PTR NTAPI ObDereferenceObject(PVOID Object)
 {
+    ke_check_irql_max(DISPATCH_LEVEL, "ObDereferenceObject");
     return ob_dereference_count_ddi(Object, FALSE, "ObDereferenceObject");
 }
 
 NTKERNELAPI VOID NTAPI ObDereferenceObjectDeferDelete(PVOID Object)
 {
+    ke_check_irql_max(DISPATCH_LEVEL, "ObDereferenceObjectDeferDelete");
     ob_dereference_count_ddi(Object, TRUE, "ObDereferenceObjectDeferDelete");
 }
 
 NTKERNELAPI VOID NTAPI ObDereferenceObjectDeferDeleteWithTag(PVOID Object, ULONG Tag)
 {
+    ke_check_irql_max(DISPATCH_LEVEL, "ObDereferenceObjectDeferDeleteWithTag");
     (void)Tag;
     ob_dereference_count_ddi(Object, TRUE, "ObDereferenceObjectDeferDeleteWithTag");
 }
 
 NTKERNELAPI BOOLEAN FASTCALL ObReferenceObjectSafe(PVOID Object)
 {
+    ke_check_irql_max(DISPATCH_LEVEL, "ObReferenceObjectSafe");
     return ob_reference_if_alive(Object);
 }
 
@@ -79,6 +89,7 @@ NTKERNELAPI NTSTATUS NTAPI ObReferenceObjectByPointer(PVOID Object, ACCESS_MASK 
                                                       POBJECT_TYPE ObjectType,
                                                       KPROCESSOR_MODE AccessMode)
 {
+    ke_check_irql_max(DISPATCH_LEVEL, "ObReferenceObjectByPointer");
     (void)DesiredAccess;
     (void)AccessMode;
     if (ObjectType && ob_object_type(Object) != ObjectType)
@@ -102,15 +113,28 @@ NTKERNELAPI NTSTATUS NTAPI ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK 
                                                      KPROCESSOR_MODE AccessMode, PVOID *Object,
                                                      POBJECT_HANDLE_INFORMATION HandleInformation)
 {
+    ke_check_irql_max(PASSIVE_LEVEL, "ObReferenceObjectByHandle");
     if (!Object)
         return STATUS_INVALID_PARAMETER;
     *Object = NULL;
     if (Handle == NtCurrentProcess() || Handle == NtCurrentThread()) {
-        /* Process and thread objects belong to a ps layer that does not
-         * exist yet. */
-        krnl_log_once(KRNL_LOG_WARN,
-                      "ObReferenceObjectByHandle: NtCurrentProcess/NtCurrentThread not implemented");
-        return STATUS_NOT_IMPLEMENTED;
+        /* The pseudo-handles name the caller's process and thread (ke's
+         * objects) with all access. */
+        void *self = Handle == NtCurrentThread() ? (void *)ke_thread_current()
+                                                  : (void *)PsGetCurrentProcess();
+        POBJECT_TYPE type;
+
+        if (!self)
+            return STATUS_INVALID_HANDLE;
+        type = ob_object_type(self);
+        if (ObjectType && ObjectType != type)
+            return STATUS_OBJECT_TYPE_MISMATCH;
+        if (HandleInformation) {
+            HandleInformation->HandleAttributes = 0;
+            HandleInformation->GrantedAccess = ob_type_mapping(type)->GenericAll;
+        }
+        *Object = ob_reference(self);
+        return STATUS_SUCCESS;
     }
     return ob_reference_by_handle(Handle, DesiredAccess, ObjectType, AccessMode, Object,
                                   HandleInformation);
@@ -160,6 +184,7 @@ NTKERNELAPI NTSTATUS NTAPI ObReferenceObjectByName(PUNICODE_STRING ObjectName, U
     NTSTATUS status;
     void *body;
 
+    ke_check_irql_max(PASSIVE_LEVEL, "ObReferenceObjectByName");
     (void)AccessState;
     (void)ParseContext;
     if (!Object)
@@ -186,6 +211,7 @@ NTKERNELAPI NTSTATUS NTAPI ObOpenObjectByPointer(PVOID Object, ULONG HandleAttri
     ACCESS_MASK granted;
     NTSTATUS status;
 
+    ke_check_irql_max(PASSIVE_LEVEL, "ObOpenObjectByPointer");
     if (!Handle)
         return STATUS_INVALID_PARAMETER;
     *Handle = NULL;
@@ -203,6 +229,7 @@ NTKERNELAPI NTSTATUS NTAPI ObOpenObjectByPointer(PVOID Object, ULONG HandleAttri
 
 NTKERNELAPI POBJECT_TYPE NTAPI ObGetObjectType(PVOID Object)
 {
+    ke_check_irql_max(DISPATCH_LEVEL, "ObGetObjectType");
     return ob_object_type(Object);
 }
 
@@ -214,6 +241,7 @@ NTKERNELAPI NTSTATUS NTAPI ObQueryNameString(PVOID Object,
     NTSTATUS status;
     ULONG need;
 
+    ke_check_irql_max(APC_LEVEL, "ObQueryNameString");
     if (!ReturnLength)
         return STATUS_INVALID_PARAMETER;
     status = ob_query_name(Object, &name);
@@ -242,6 +270,7 @@ NTKERNELAPI NTSTATUS NTAPI ObQueryNameString(PVOID Object,
 
 NTKERNELAPI VOID NTAPI ObMakeTemporaryObject(PVOID Object)
 {
+    ke_check_irql_max(PASSIVE_LEVEL, "ObMakeTemporaryObject");
     ob_make_temporary(Object);
 }
 
@@ -251,6 +280,7 @@ NTKERNELAPI NTSTATUS NTAPI ObGetObjectSecurity(PVOID Object,
 {
     NTSTATUS status;
 
+    ke_check_irql_max(APC_LEVEL, "ObGetObjectSecurity");
     if (!SecurityDescriptor || !MemoryAllocated)
         return STATUS_INVALID_PARAMETER;
     status = ob_copy_object_security(Object, SecurityDescriptor);
@@ -261,6 +291,7 @@ NTKERNELAPI NTSTATUS NTAPI ObGetObjectSecurity(PVOID Object,
 NTKERNELAPI VOID NTAPI ObReleaseObjectSecurity(PSECURITY_DESCRIPTOR SecurityDescriptor,
                                                BOOLEAN MemoryAllocated)
 {
+    ke_check_irql_max(APC_LEVEL, "ObReleaseObjectSecurity");
     if (MemoryAllocated)
         se_free_sd(SecurityDescriptor);
 }
@@ -269,17 +300,20 @@ NTKERNELAPI VOID NTAPI ObReleaseObjectSecurity(PSECURITY_DESCRIPTOR SecurityDesc
 
 NTKERNELAPI NTSTATUS NTAPI ObCloseHandle(HANDLE Handle, KPROCESSOR_MODE PreviousMode)
 {
+    ke_check_irql_max(PASSIVE_LEVEL, "ObCloseHandle");
     return ob_close_handle(Handle, PreviousMode);
 }
 
 NTSYSAPI NTSTATUS NTAPI ZwClose(HANDLE Handle)
 {
+    ke_check_irql_max(PASSIVE_LEVEL, "ZwClose");
     return ob_close_handle(Handle, KernelMode);
 }
 
 /* Drivers run in the executive: there is no user-mode previous mode. */
 NTSYSAPI NTSTATUS NTAPI NtClose(HANDLE Handle)
 {
+    ke_check_irql_max(PASSIVE_LEVEL, "NtClose");
     return ob_close_handle(Handle, KernelMode);
 }
 
@@ -293,6 +327,7 @@ NTSYSAPI NTSTATUS NTAPI ZwDuplicateObject(HANDLE SourceProcessHandle, HANDLE Sou
     NTSTATUS status;
     void *body;
 
+    ke_check_irql_max(PASSIVE_LEVEL, "ZwDuplicateObject");
     if (SourceProcessHandle != NtCurrentProcess() ||
         (TargetProcessHandle && TargetProcessHandle != NtCurrentProcess())) {
         krnl_log_once(KRNL_LOG_WARN, "ZwDuplicateObject: only NtCurrentProcess() is supported");
@@ -326,6 +361,7 @@ NTSYSAPI NTSTATUS NTAPI ZwMakeTemporaryObject(HANDLE Handle)
     void *body;
     NTSTATUS status = ob_reference_by_handle(Handle, DELETE, NULL, KernelMode, &body, NULL);
 
+    ke_check_irql_max(PASSIVE_LEVEL, "ZwMakeTemporaryObject");
     if (!NT_SUCCESS(status))
         return status;
     ob_make_temporary(body);
@@ -407,20 +443,33 @@ static NTSTATUS ob_open_by_attributes(PHANDLE Handle, ACCESS_MASK DesiredAccess,
 }
 
 /* A fresh object with a name and a handle (the Zw*Create* pattern). */
+/* With OBJ_OPENIF, an existing object of the same type is opened instead
+ * (STATUS_OBJECT_NAME_EXISTS, a success code). */
 static NTSTATUS ob_insert_with_handle(void *body, POBJECT_ATTRIBUTES oa, ACCESS_MASK access,
                                       PHANDLE Handle)
 {
     UNICODE_STRING path;
     NTSTATUS status = ob_path_of(oa, &path);
+    void *existing;
 
-    if (NT_SUCCESS(status)) {
-        status = ob_insert_object(body, &path, oa->Attributes);
-        ob_free_string(&path);
+    if (!NT_SUCCESS(status)) {
+        ob_dereference(body);
+        return status;
     }
-    if (NT_SUCCESS(status))
+    status = ob_insert_object(body, &path, oa->Attributes);
+    if (NT_SUCCESS(status)) {
         status = ob_open_handle(body, access, oa->Attributes, Handle);
-    if (!NT_SUCCESS(status))
-        ob_remove_name(body);
+        if (!NT_SUCCESS(status))
+            ob_remove_name(body);
+    } else if (status == STATUS_OBJECT_NAME_COLLISION && (oa->Attributes & OBJ_OPENIF) &&
+               NT_SUCCESS(ob_lookup(&path, OBJ_OPENLINK, NULL, &existing, NULL))) {
+        if (ob_object_type(existing) != ob_object_type(body))
+            status = STATUS_OBJECT_TYPE_MISMATCH;
+        else if (NT_SUCCESS(status = ob_open_handle(existing, access, oa->Attributes, Handle)))
+            status = STATUS_OBJECT_NAME_EXISTS;
+        ob_dereference(existing);
+    }
+    ob_free_string(&path);
     ob_dereference(body);
     return status;
 }
@@ -432,6 +481,7 @@ NTSYSAPI NTSTATUS NTAPI ZwCreateDirectoryObject(PHANDLE DirectoryHandle,
     void *body;
     NTSTATUS status;
 
+    ke_check_irql_max(PASSIVE_LEVEL, "ZwCreateDirectoryObject");
     if (!DirectoryHandle)
         return STATUS_INVALID_PARAMETER;
     *DirectoryHandle = NULL;
@@ -450,6 +500,7 @@ NTSYSAPI NTSTATUS NTAPI ZwOpenDirectoryObject(PHANDLE DirectoryHandle,
                                               ACCESS_MASK DesiredAccess,
                                               POBJECT_ATTRIBUTES ObjectAttributes)
 {
+    ke_check_irql_max(PASSIVE_LEVEL, "ZwOpenDirectoryObject");
     return ob_open_by_attributes(DirectoryHandle, DesiredAccess, ObjectAttributes,
                                  ob_directory_type());
 }
@@ -462,6 +513,7 @@ NTSYSAPI NTSTATUS NTAPI ZwCreateSymbolicLinkObject(PHANDLE LinkHandle, ACCESS_MA
     NTSTATUS status;
     void *link;
 
+    ke_check_irql_max(PASSIVE_LEVEL, "ZwCreateSymbolicLinkObject");
     if (!LinkHandle)
         return STATUS_INVALID_PARAMETER;
     *LinkHandle = NULL;
@@ -484,6 +536,7 @@ NTSYSAPI NTSTATUS NTAPI ZwOpenSymbolicLinkObject(PHANDLE LinkHandle, ACCESS_MASK
 {
     OBJECT_ATTRIBUTES oa;
 
+    ke_check_irql_max(PASSIVE_LEVEL, "ZwOpenSymbolicLinkObject");
     if (!ObjectAttributes)
         return STATUS_INVALID_PARAMETER;
     oa = *ObjectAttributes;
@@ -498,6 +551,7 @@ NTSYSAPI NTSTATUS NTAPI ZwQuerySymbolicLinkObject(HANDLE LinkHandle, PUNICODE_ST
     NTSTATUS status;
     void *link;
 
+    ke_check_irql_max(PASSIVE_LEVEL, "ZwQuerySymbolicLinkObject");
     if (!LinkTarget)
         return STATUS_INVALID_PARAMETER;
     status = ob_reference_by_handle(LinkHandle, SYMBOLIC_LINK_QUERY, ob_symlink_type(),

@@ -13,6 +13,7 @@
 #include "se/sep.h"
 #include "ob/ob.h"
 #include "krnl/krnl.h"
+#include "ke/ke.h"
 
 #include <string.h>
 
@@ -162,6 +163,7 @@ NTKERNELAPI BOOLEAN NTAPI SeAccessCheck(PSECURITY_DESCRIPTOR SecurityDescriptor,
     ACCESS_MASK want, granted = 0;
     NTSTATUS status;
 
+    ke_check_irql_max(PASSIVE_LEVEL, "SeAccessCheck");
     (void)SubjectContextLocked;
     if (Privileges)
         *Privileges = NULL;

@@ -53,6 +53,12 @@ static void test_close(void *body, ULONG handle_count, KPROCESSOR_MODE mode)
     last_close_count = handle_count;
 }
 
+static NTSTATUS test_query_name(void *body, UNICODE_STRING *name)
+{
+    (void)body;
+    return ob_string_dup(L"\\Device\\Owner\\file", sizeof(L"\\Device\\Owner\\file") - 2, name);
+}
+
 static int setup(void **state)
 {
     static const struct ob_type_procs procs = { .delete_proc = test_delete,
@@ -297,6 +303,47 @@ static void test_wrong_type_and_access(void **state)
     ObDereferenceObject(b);
 }
 
+static void test_query_name_hook(void **state)
+{
+    static const struct ob_type_procs procs = { .query_name_proc = test_query_name };
+    POBJECT_TYPE t = ob_create_type("NamedByOwner", NULL, 0x1F0001);
+    UCHAR buf[256];
+    POBJECT_NAME_INFORMATION ni = (POBJECT_NAME_INFORMATION)buf;
+    ULONG len;
+    void *b, *plain = new_obj();
+
+    (void)state;
+    ob_type_set_procedures(t, &procs);
+    assert_int_equal(ob_create_object(t, 8, 0, NULL, &b), STATUS_SUCCESS);
+    assert_int_equal(ObQueryNameString(b, ni, sizeof(buf), &len), STATUS_SUCCESS);
+    assert_int_equal(ni->Name.Length, sizeof(L"\\Device\\Owner\\file") - 2);
+    assert_memory_equal(ni->Name.Buffer, L"\\Device\\Owner\\file", ni->Name.Length);
+    ObDereferenceObject(b);
+    /* Unnamed without a hook: an empty name. */
+    assert_int_equal(ObQueryNameString(plain, ni, sizeof(buf), &len), STATUS_SUCCESS);
+    assert_int_equal(ni->Name.Length, 0);
+    assert_int_equal(len, sizeof(OBJECT_NAME_INFORMATION));
+    ObDereferenceObject(plain);
+}
+
+static void test_pseudo_handles(void **state)
+{
+    void *o;
+    OBJECT_HANDLE_INFORMATION info;
+
+    (void)state;
+    assert_int_equal(ObReferenceObjectByHandle(NtCurrentThread(), 0, *PsThreadType, KernelMode,
+                                               &o, &info), STATUS_SUCCESS);
+    assert_ptr_equal(o, KeGetCurrentThread());
+    ObDereferenceObject(o);
+    assert_int_equal(ObReferenceObjectByHandle(NtCurrentProcess(), 0, *PsProcessType, UserMode,
+                                               &o, NULL), STATUS_SUCCESS);
+    assert_ptr_equal(o, PsGetCurrentProcess());
+    ObDereferenceObject(o);
+    assert_int_equal(ObReferenceObjectByHandle(NtCurrentProcess(), 0, *PsThreadType, KernelMode,
+                                               &o, NULL), STATUS_OBJECT_TYPE_MISMATCH);
+}
+
 static void test_duplicate(void **state)
 {
     void *b = new_obj(), *o;
@@ -488,6 +535,10 @@ static void test_directories_zw(void **state)
     assert_int_equal(ZwCreateDirectoryObject(&d, DIRECTORY_ALL_ACCESS, &oa), STATUS_SUCCESS);
     assert_int_equal(ZwCreateDirectoryObject(&d2, DIRECTORY_ALL_ACCESS, &oa),
                      STATUS_OBJECT_NAME_COLLISION);
+    oa.Attributes |= OBJ_OPENIF;
+    assert_int_equal(ZwCreateDirectoryObject(&d2, DIRECTORY_ALL_ACCESS, &oa),
+                     STATUS_OBJECT_NAME_EXISTS);
+    assert_int_equal(ZwClose(d2), STATUS_SUCCESS);
     init_us(&rel, L"Sub");
     InitializeObjectAttributes(&oa, &rel, OBJ_KERNEL_HANDLE, d, NULL);
     assert_int_equal(ZwCreateDirectoryObject(&sub, DIRECTORY_ALL_ACCESS, &oa), STATUS_SUCCESS);
@@ -549,6 +600,8 @@ int main(void)
         cmocka_unit_test_setup(test_stale_handles, setup),
         cmocka_unit_test_setup(test_forged_handles, setup),
         cmocka_unit_test_setup(test_wrong_type_and_access, setup),
+        cmocka_unit_test_setup(test_query_name_hook, setup),
+        cmocka_unit_test_setup(test_pseudo_handles, setup),
         cmocka_unit_test_setup(test_duplicate, setup),
         cmocka_unit_test_setup(test_namespace_names, setup),
         cmocka_unit_test_setup(test_temporary_name_goes_with_last_handle, setup),

@@ -74,6 +74,28 @@ static void query_freed(void)
     (void)ObGetObjectType(b);
 }
 
+static void close_at_dispatch(void)
+{
+    void *b = new_obj();
+    HANDLE h;
+    KIRQL old;
+
+    ob_open_handle(b, GENERIC_ALL, OBJ_KERNEL_HANDLE, &h);
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    ZwClose(h);
+}
+
+static void by_handle_at_dispatch(void)
+{
+    void *b = new_obj(), *o;
+    HANDLE h;
+    KIRQL old;
+
+    ob_open_handle(b, GENERIC_ALL, OBJ_KERNEL_HANDLE, &h);
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    ObReferenceObjectByHandle(h, 0, NULL, KernelMode, &o, NULL);
+}
+
 /* Runs fn in a child with its own state root; returns the code found in
  * the child's report (0 if none) after checking how the child ended. */
 static ULONG run_child(void (*fn)(void))
@@ -153,6 +175,13 @@ static void test_query_freed(void **state)
     assert_int_equal(run_child(query_freed), OB_BUGCHECK_REFERENCE_BY_POINTER);
 }
 
+static void test_irql(void **state)
+{
+    (void)state;
+    assert_int_equal(run_child(close_at_dispatch), 0xA);
+    assert_int_equal(run_child(by_handle_at_dispatch), 0xA);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -161,6 +190,7 @@ int main(void)
         cmocka_unit_test(test_dereference_below_handles),
         cmocka_unit_test(test_bad_header),
         cmocka_unit_test(test_query_freed),
+        cmocka_unit_test(test_irql),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -58,6 +58,15 @@
 
 enum cc_model { MODEL_NONE, MODEL_WDM, MODEL_KMDF, MODEL_UMDF };
 
+/* ddk-cc is a one-shot program that leaves its few allocations to exit;
+ * in a sanitizer build, leak reports would turn every run into a
+ * failure. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+    return "detect_leaks=0";
+}
+
 struct strv {
     char **v;
     size_t n, cap;
