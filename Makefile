@@ -10,7 +10,7 @@ CMAKE_FLAGS ?=
 
 all: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
-	@cmake --build $(BUILD) -j $(JOBS)
+	@MAKEFLAGS= cmake --build $(BUILD) -j $(JOBS)
 
 deps:
 	@scripts/deps.sh build
@@ -22,11 +22,12 @@ check-plain: all
 
 check-asan: deps
 	@cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DDDK_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
-	@cmake --build $(ASAN) -j $(JOBS)
+	@MAKEFLAGS= cmake --build $(ASAN) -j $(JOBS)
 	cd $(ASAN) && ctest --output-on-failure -j $(JOBS) -LE soak --timeout 600
 
 demo: all
-	@scripts/demo.sh $(BUILD)
+	@rm -rf $(BUILD)/demo-root
+	@$(BUILD)/bin/ddk-demo $(BUILD)/samples/ddkecho/ddkecho.so $(BUILD)/demo-root
 
 bench: all
 	@$(BUILD)/bin/ddk-bench

@@ -29,6 +29,33 @@
 
 static pthread_mutex_t ke_dispatcher_mutex = PTHREAD_MUTEX_INITIALIZER;
 
+static void ke_fork_prepare(void)
+{
+    pthread_mutex_lock(&ke_dispatcher_mutex);
+    ke_dpc_atfork(KE_FORK_PREPARE);
+    ke_work_atfork(KE_FORK_PREPARE);
+}
+
+static void ke_fork_parent(void)
+{
+    ke_work_atfork(KE_FORK_PARENT);
+    ke_dpc_atfork(KE_FORK_PARENT);
+    pthread_mutex_unlock(&ke_dispatcher_mutex);
+}
+
+static void ke_fork_child(void)
+{
+    ke_work_atfork(KE_FORK_CHILD);
+    ke_dpc_atfork(KE_FORK_CHILD);
+    pthread_mutex_unlock(&ke_dispatcher_mutex);
+    ke_timer_atfork_child();
+}
+
+__attribute__((constructor)) static void ke_register_atfork(void)
+{
+    pthread_atfork(ke_fork_prepare, ke_fork_parent, ke_fork_child);
+}
+
 void ke_dispatcher_lock(void)
 {
     pthread_mutex_lock(&ke_dispatcher_mutex);

@@ -238,6 +238,28 @@ static void *ke_dpc_thread(void *arg)
     return NULL;
 }
 
+void ke_dpc_atfork(enum ke_fork_phase phase)
+{
+    switch (phase) {
+    case KE_FORK_PREPARE:
+        pthread_mutex_lock(&ke_dpc_lock);
+        break;
+    case KE_FORK_PARENT:
+        pthread_mutex_unlock(&ke_dpc_lock);
+        break;
+    case KE_FORK_CHILD:
+        /* No DPC thread survived; queued DPCs wait for the next insert or
+         * flush to start their queue's thread again. A DPC that was
+         * running in the parent is lost. */
+        for (ULONG i = 0; i < MAXIMUM_PROCESSORS; i++) {
+            ke_dpc_queues[i].started = FALSE;
+            pthread_cond_init(&ke_dpc_queues[i].cond, NULL);
+        }
+        pthread_mutex_unlock(&ke_dpc_lock);
+        break;
+    }
+}
+
 NTKERNELAPI BOOLEAN NTAPI KeIsExecutingDpc(void)
 {
     return ke_tls.in_dpc;
@@ -265,7 +287,7 @@ NTKERNELAPI void NTAPI KeFlushQueuedDpcs(void)
     for (ULONG i = 0; i < n; i++) {
         BOOLEAN started;
         pthread_mutex_lock(&ke_dpc_lock);
-        started = ke_dpc_queues[i].started;
+        started = ke_dpc_queues[i].started || ke_dpc_queues[i].head;
         pthread_mutex_unlock(&ke_dpc_lock);
         if (!started)
             continue;

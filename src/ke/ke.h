@@ -149,6 +149,15 @@ void ke_cond_init(pthread_cond_t *cond);
  * time); returns FALSE on timeout. */
 BOOLEAN ke_cond_wait_until(pthread_cond_t *cond, ULONGLONG deadline);
 
+/* fork() support: the ke locks are taken around fork (dispatcher, then
+ * DPC, then work queue) so that the child gets them consistent; in the
+ * child the DPC, timer and worker threads are gone and are started again
+ * on demand. phase: KE_FORK_PREPARE, KE_FORK_PARENT, KE_FORK_CHILD. */
+enum ke_fork_phase { KE_FORK_PREPARE, KE_FORK_PARENT, KE_FORK_CHILD };
+void ke_dpc_atfork(enum ke_fork_phase phase);
+void ke_work_atfork(enum ke_fork_phase phase);
+void ke_timer_atfork_child(void);
+
 ULONG ke_processor_count(void);
 /* Abandons every mutex thread still owns (dispatcher lock held). */
 void ke_abandon_mutants(struct _KTHREAD *thread);

@@ -30,9 +30,12 @@ static pthread_once_t ke_timer_once = PTHREAD_ONCE_INIT;
 #define KE_TIMER_INDEX(t) ((ULONG)(ULONG_PTR)(t)->TimerListEntry.Flink)
 #define KE_TIMER_SET_INDEX(t, i) ((t)->TimerListEntry.Flink = (PLIST_ENTRY)(ULONG_PTR)(i))
 
+static BOOLEAN ke_timer_cond_ready;
+
 static void ke_timer_init_once(void)
 {
     ke_cond_init(&ke_timer_cond);
+    ke_timer_cond_ready = TRUE;
 }
 
 static void ke_heap_place(ULONG i, PKTIMER t)
@@ -152,6 +155,18 @@ static void ke_timer_start(void)
     else
         krnl_log(KRNL_LOG_ERROR, "cannot start the timer thread");
     pthread_attr_destroy(&attr);
+}
+
+void ke_timer_atfork_child(void)
+{
+    /* The timer thread is gone; timers still set need a new one. */
+    ke_dispatcher_lock();
+    ke_timer_started = FALSE;
+    if (ke_timer_cond_ready)
+        ke_cond_init(&ke_timer_cond);
+    if (ke_heap_len)
+        ke_timer_start();
+    ke_dispatcher_unlock();
 }
 
 NTKERNELAPI void NTAPI KeInitializeTimerEx(PKTIMER Timer, TIMER_TYPE Type)

@@ -141,10 +141,32 @@ NTSTATUS ke_queue_work(void (*routine)(void *context), void *context)
     return STATUS_SUCCESS;
 }
 
+void ke_work_atfork(enum ke_fork_phase phase)
+{
+    switch (phase) {
+    case KE_FORK_PREPARE:
+        pthread_mutex_lock(&ke_work_lock);
+        break;
+    case KE_FORK_PARENT:
+        pthread_mutex_unlock(&ke_work_lock);
+        break;
+    case KE_FORK_CHILD:
+        /* The workers are gone: items they were running are lost; queued
+         * ones get new workers on the next queue or flush. */
+        ke_workers = ke_workers_idle = ke_work_running = 0;
+        pthread_cond_init(&ke_work_cond, NULL);
+        pthread_cond_init(&ke_work_idle, NULL);
+        pthread_mutex_unlock(&ke_work_lock);
+        break;
+    }
+}
+
 void ke_flush_work(void)
 {
     ke_check_irql_max(PASSIVE_LEVEL, "ke_flush_work");
     pthread_mutex_lock(&ke_work_lock);
+    if (ke_work_pending && !ke_workers)
+        ke_work_kick();
     while (ke_work_pending || ke_work_running)
         pthread_cond_wait(&ke_work_idle, &ke_work_lock);
     pthread_mutex_unlock(&ke_work_lock);

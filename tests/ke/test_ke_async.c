@@ -380,6 +380,47 @@ static void test_time(void **state)
     assert_true((ULONGLONG)tick.QuadPart <= KeQueryInterruptTime() / 156250);
 }
 
+/* ----------------------------------------------------------------- fork */
+
+static void test_fork_child_gets_new_service_threads(void **state)
+{
+    struct dpc_ctx c = { 0 };
+    struct work_ctx w = { 0 };
+    KDPC dpc;
+    KTIMER t;
+    int status;
+    (void)state;
+
+    /* the parent's DPC, timer and worker threads exist by now */
+    KeInitializeTimer(&t);
+    KeSetTimer(&t, ms_rel(30), NULL);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        LARGE_INTEGER to = ms_rel(5000);
+        KeInitializeEvent(&c.done, NotificationEvent, FALSE);
+        KeInitializeDpc(&dpc, dpc_routine, &c);
+        KeInsertQueueDpc(&dpc, NULL, NULL);
+        if (KeWaitForSingleObject(&c.done, Executive, KernelMode, FALSE, &to))
+            _exit(10);
+        KeInitializeEvent(&w.done, NotificationEvent, FALSE);
+        ExInitializeWorkItem(&w.item, work_routine, &w);
+        ExQueueWorkItem(&w.item, DelayedWorkQueue);
+        if (KeWaitForSingleObject(&w.done, Executive, KernelMode, FALSE, &to))
+            _exit(11);
+        ke_flush_work();
+        /* the timer set before fork still fires */
+        if (KeWaitForSingleObject(&t, Executive, KernelMode, FALSE, &to))
+            _exit(12);
+        _exit(0);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    KeCancelTimer(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -394,6 +435,7 @@ int main(void)
         cmocka_unit_test(test_work_items_nested_and_flush),
         cmocka_unit_test(test_system_thread),
         cmocka_unit_test(test_time),
+        cmocka_unit_test(test_fork_child_gets_new_service_threads),
     };
     char root[] = "/tmp/ke-test-XXXXXX";
     krnl_init(mkdtemp(root));
