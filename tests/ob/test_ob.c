@@ -11,16 +11,6 @@
 
 #include <pthread.h>
 
-/* Weak until ke's worker threads are in the library: without them ob
- * deletes inline and there is nothing to flush. */
-#pragma weak ke_flush_work
-static BOOLEAN flush_work(void)
-{
-    if (!ke_flush_work)
-        return FALSE;
-    ke_flush_work();
-    return TRUE;
-}
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -158,8 +148,8 @@ static void test_defer_delete(void **state)
 
     (void)state;
     ObDereferenceObjectDeferDelete(b);
-    if (flush_work())
-        assert_false(pthread_equal(delete_thread, pthread_self()));
+    ke_flush_work();
+    assert_false(pthread_equal(delete_thread, pthread_self()));
     assert_int_equal(deletes, 1);
     assert_int_equal(delete_irql, PASSIVE_LEVEL);
 }
@@ -175,10 +165,9 @@ static void test_delete_at_dispatch_is_deferred(void **state)
     KeRaiseIrql(DISPATCH_LEVEL, &old);
     ObDereferenceObject(b);
     KeLowerIrql(old);
-    if (flush_work()) {
-        assert_false(pthread_equal(delete_thread, pthread_self()));
-        assert_int_equal(delete_irql, PASSIVE_LEVEL);
-    }
+    ke_flush_work();
+    assert_false(pthread_equal(delete_thread, pthread_self()));
+    assert_int_equal(delete_irql, PASSIVE_LEVEL);
     assert_int_equal(deletes, 1);
 
     /* At PASSIVE_LEVEL it runs at once, on the caller's thread. */
