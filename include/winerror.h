@@ -150,6 +150,7 @@
 #define ERROR_DBG_PRINTEXCEPTION_C                 694L
 #define ERROR_OBJECT_NAME_EXISTS                   698L
 #define ERROR_THREAD_WAS_SUSPENDED                 699L
+#define ERROR_WAKE_SYSTEM                    730L
 #define ERROR_WAIT_1                               731L
 #define ERROR_WAIT_2                               732L
 #define ERROR_WAIT_3                               733L
@@ -285,6 +286,7 @@
 #define ERROR_BAD_DRIVER                           2001L
 #define ERROR_OPEN_FILES                           2401L
 #define ERROR_DEVICE_IN_USE                        2404L
+#define ERROR_NOT_A_REPARSE_POINT            4390L
 #define ERROR_WMI_GUID_NOT_FOUND                   4200L
 #define ERROR_WMI_INSTANCE_NOT_FOUND               4201L
 #define ERROR_WMI_ITEMID_NOT_FOUND                 4202L

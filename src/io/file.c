@@ -336,7 +336,14 @@ static NTSTATUS io_open_device(PDEVICE_OBJECT base, const WCHAR *remainder, size
     sl->Parameters.Create.FileAttributes = (USHORT)p->attributes;
     sl->Parameters.Create.ShareAccess = (USHORT)p->share;
     sl->Parameters.Create.EaLength = 0;
-    status = io_send_irp_sync(top, irp, NULL);
+    {
+        /* The driver's create runs on behalf of the caller: a driver that
+         * captures its subject context sees who is opening. */
+        const struct se_identity *prev = p->who ? io_se_set_thread_identity(p->who) : NULL;
+        status = io_send_irp_sync(top, irp, NULL);
+        if (p->who)
+            io_se_set_thread_identity(prev);
+    }
     ObDereferenceObject(top);
     if (!NT_SUCCESS(status) || status == STATUS_REPARSE) {
         if (status == STATUS_REPARSE)
@@ -442,6 +449,11 @@ NTSYSAPI NTSTATUS NTAPI ZwCreateFile(PHANDLE FileHandle, ACCESS_MASK DesiredAcce
     (void)AllocationSize;
     if (!FileHandle || !ObjectAttributes || !IoStatusBlock)
         return STATUS_INVALID_PARAMETER;
+    /* A kernel-mode open skips the access check unless the caller forces
+     * it; then it is checked for the identity the thread acts for. */
+    if (ObjectAttributes->Attributes & OBJ_FORCE_ACCESS_CHECK) {
+        p.who = io_se_current_identity();
+    }
     *FileHandle = NULL;
     if (CreateDisposition > FILE_MAXIMUM_DISPOSITION ||
         (CreateOptions & ~FILE_VALID_OPTION_FLAGS) || (ShareAccess & ~FILE_SHARE_VALID_FLAGS) ||

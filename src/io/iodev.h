@@ -160,6 +160,11 @@ void io_se_free_sd(PSECURITY_DESCRIPTOR sd);
 NTSTATUS io_se_access_check(PSECURITY_DESCRIPTOR sd, const struct se_identity *who,
                             ACCESS_MASK desired, ACCESS_MASK *granted);
 
+/* The calling thread's identity (se), and acting for another one while a
+ * driver handles its create (returns the previous one). */
+const struct se_identity *io_se_current_identity(void);
+const struct se_identity *io_se_set_thread_identity(const struct se_identity *who);
+
 /* Callbacks the glue calls (implemented in driver.c/device.c/file.c). */
 void io_driver_delete_proc(struct io_driver *drv);
 void io_device_delete_proc(struct io_device *dev);

@@ -221,3 +221,13 @@ NTSTATUS io_se_access_check(PSECURITY_DESCRIPTOR sd, const struct se_identity *w
     }
     return se_access_check(sd, who, desired, &se_file_mapping, granted);
 }
+
+const struct se_identity *io_se_current_identity(void)
+{
+    return se_current_identity();
+}
+
+const struct se_identity *io_se_set_thread_identity(const struct se_identity *who)
+{
+    return se_set_thread_identity(who);
+}

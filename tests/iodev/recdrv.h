@@ -17,6 +17,7 @@ struct rec_state {
     ACCESS_MASK last_desired;     /* SecurityContext->DesiredAccess of the last create */
     PDEVICE_OBJECT last_device;   /* device the last IRP arrived at */
     PFILE_OBJECT last_file;
+    const struct se_identity *last_identity;   /* the thread's identity in the create */
     pthread_mutex_t lock;
 };
 
@@ -63,6 +64,7 @@ static __attribute__((unused)) NTSTATUS NTAPI rec_dispatch(PDEVICE_OBJECT dev, P
                                                              : L"", n * sizeof(WCHAR));
         rec.last_name[n] = 0;
         rec.last_desired = sl->Parameters.Create.SecurityContext->DesiredAccess;
+        rec.last_identity = se_current_identity();
         rec.creates++;
         status = rec.create_status;
         pthread_mutex_unlock(&rec.lock);

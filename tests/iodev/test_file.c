@@ -165,7 +165,28 @@ static void test_access_and_secure_open(void **state)
     assert_int_equal(rec.creates, 0);
     assert_int_equal(io_open(L"\\Device\\IodevSysOnly", &root, GENERIC_READ, 0, FILE_OPEN, 0, &h),
                      STATUS_SUCCESS);
+    /* The driver's create ran on behalf of the caller. */
+    assert_ptr_equal(rec.last_identity, &root);
+    assert_ptr_not_equal(se_current_identity(), &root);
     assert_int_equal(io_close(h), STATUS_SUCCESS);
+
+    /* Kernel opens are not checked, unless forced: then for the identity
+     * the thread acts for. */
+    {
+        UNICODE_STRING n;
+        OBJECT_ATTRIBUTES oa;
+        IO_STATUS_BLOCK iosb;
+        const struct se_identity *prev = se_set_thread_identity(&user);
+        iot_us(&n, L"\\Device\\IodevSysOnly");
+        InitializeObjectAttributes(&oa, &n, OBJ_KERNEL_HANDLE, NULL, NULL);
+        assert_int_equal(ZwCreateFile(&h, GENERIC_READ, &oa, &iosb, NULL, 0, 0, FILE_OPEN, 0,
+                                      NULL, 0), STATUS_SUCCESS);
+        assert_int_equal(ZwClose(h), STATUS_SUCCESS);
+        InitializeObjectAttributes(&oa, &n, OBJ_KERNEL_HANDLE | OBJ_FORCE_ACCESS_CHECK, NULL, NULL);
+        assert_int_equal(ZwCreateFile(&h, GENERIC_READ, &oa, &iosb, NULL, 0, 0, FILE_OPEN, 0,
+                                      NULL, 0), STATUS_ACCESS_DENIED);
+        se_set_thread_identity(prev);
+    }
     assert_int_equal(io_open(L"\\Device\\IodevSysOnly", NULL, GENERIC_READ, 0, FILE_OPEN, 0, &h),
                      STATUS_SUCCESS);
     assert_int_equal(io_close(h), STATUS_SUCCESS);
