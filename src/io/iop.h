@@ -39,21 +39,26 @@ enum io_irp_kind {
 
 struct io_user_req;
 
-/* Lives immediately before the IRP; 32 bytes so the IRP stays 16-aligned.
- * Owned by whoever owns the IRP; read by completion on the completing
- * thread (ownership passes with the IRP, no lock). */
+/* Lives immediately before the IRP; 48 bytes so the IRP stays 16-aligned.
+ * Owned by whoever owns the IRP and read by completion on the completing
+ * thread (ownership passes with the IRP, no lock), except: refs is atomic,
+ * and cancel_requested is guarded by the file object's IrpListLock. */
 struct io_irp_hdr {
     UCHAR kind;              /* enum io_irp_kind */
     UCHAR size_class;        /* per-thread cache bucket, IO_IRP_NO_CLASS if none */
     UCHAR file_referenced;   /* Tail.Overlay.OriginalFileObject holds our reference */
     UCHAR completed;         /* the stack walk finished (double completion check) */
+    UCHAR cancel_requested;  /* io_user_cancel already cancelled it (IrpListLock) */
+    UCHAR pad0[3];
     ULONG magic;             /* IO_IRP_MAGIC while allocated */
+    volatile LONG refs;      /* IO_IRP_USER: 1 + cancellers holding it; atomic */
     struct io_user_req *req; /* IO_IRP_USER: the request to finish */
     PVOID user_out;          /* threaded buffered IRPs: where Information bytes go */
     ULONG user_out_len;
-    ULONG pad;
+    ULONG pad1;
+    ULONG_PTR pad2;
 };
-_Static_assert(sizeof(struct io_irp_hdr) == 32, "io_irp_hdr keeps the IRP 16-aligned");
+_Static_assert(sizeof(struct io_irp_hdr) == 48, "io_irp_hdr keeps the IRP 16-aligned");
 #define IO_IRP_MAGIC 0x48707249u /* "IrpH" */
 #define IO_IRP_NO_CLASS 0xff
 
@@ -122,6 +127,19 @@ struct io_user_params {
  */
 NTSTATUS io_user_request(PFILE_OBJECT file, const struct io_user_params *params,
                          io_user_done_fn done, void *ctx, PIO_STATUS_BLOCK iosb);
+
+/*
+ * io_user_cancel - IoCancelIrp every outstanding user request on file (ctx
+ * NULL) or those whose done-context is ctx; each request is cancelled at
+ * most once by this function. What CancelIoEx and handle cleanup need.
+ * Returns how many IRPs were handed to IoCancelIrp (cancellation itself
+ * is up to the drivers). IRQL <= DISPATCH_LEVEL.
+ *
+ * Outstanding user IRPs are linked on file->IrpList through
+ * Irp->ThreadListEntry under file->IrpListLock (a zeroed FILE_OBJECT is
+ * fine: the list is initialized on first use).
+ */
+ULONG io_user_cancel(PFILE_OBJECT file, void *ctx);
 
 /* Probe ranges: buffers.c keeps a thread-local stack of caller ranges that
  * ProbeForRead/ProbeForWrite accept. Push returns a cookie for pop. */

@@ -72,6 +72,7 @@ NTKERNELAPI PIRP NTAPI IoBuildDeviceIoControlRequest(
         return NULL;
     io_irp_hdr(irp)->kind = IO_IRP_THREADED;
     irp->RequestorMode = KernelMode;
+    irp->Tail.Overlay.Thread = PsGetCurrentThread();
     irp->UserIosb = IoStatusBlock;
     irp->UserEvent = Event;
     irp->Flags |= IRP_SYNCHRONOUS_API;
@@ -118,6 +119,8 @@ static PIRP io_build_fsd(ULONG major, PDEVICE_OBJECT dev, PVOID buf, ULONG len,
         return NULL;
     io_irp_hdr(irp)->kind = (UCHAR)kind;
     irp->RequestorMode = KernelMode;
+    if (kind == IO_IRP_THREADED)
+        irp->Tail.Overlay.Thread = PsGetCurrentThread();
     irp->UserIosb = iosb;
 
     PIO_STACK_LOCATION sp = IoGetNextIrpStackLocation(irp);

@@ -41,6 +41,67 @@ struct io_user_req {
     KEVENT event;            /* initialized by the caller before WAITING */
 };
 
+/* ---- outstanding requests of a file object (file->IrpListLock) ---- */
+
+static void io_file_list_insert(PFILE_OBJECT file, PIRP irp)
+{
+    KIRQL irql = KeAcquireSpinLockRaiseToDpc(&file->IrpListLock);
+    if (!file->IrpList.Flink)
+        InitializeListHead(&file->IrpList);
+    InsertTailList(&file->IrpList, &irp->ThreadListEntry);
+    KeReleaseSpinLock(&file->IrpListLock, irql);
+}
+
+static void io_file_list_remove(PFILE_OBJECT file, PIRP irp)
+{
+    KIRQL irql = KeAcquireSpinLockRaiseToDpc(&file->IrpListLock);
+    RemoveEntryList(&irp->ThreadListEntry);
+    InitializeListHead(&irp->ThreadListEntry);
+    KeReleaseSpinLock(&file->IrpListLock, irql);
+}
+
+/* Drops one reference on a user IRP; the last one frees it (and with it
+ * the IRP's reference on the file object). */
+static void io_user_irp_put(PIRP irp)
+{
+    if (__atomic_sub_fetch(&io_irp_hdr(irp)->refs, 1, __ATOMIC_ACQ_REL) == 0)
+        IoFreeIrp(irp);
+}
+
+ULONG io_user_cancel(PFILE_OBJECT file, void *ctx)
+{
+    enum { BATCH = 32 };
+    PIRP batch[BATCH];
+    ULONG total = 0;
+    int n;
+
+    ke_check_irql_max(DISPATCH_LEVEL, "io_user_cancel");
+    do {
+        n = 0;
+        KIRQL irql = KeAcquireSpinLockRaiseToDpc(&file->IrpListLock);
+        if (file->IrpList.Flink) {
+            for (PLIST_ENTRY e = file->IrpList.Flink; e != &file->IrpList && n < BATCH;
+                 e = e->Flink) {
+                PIRP irp = CONTAINING_RECORD(e, IRP, ThreadListEntry);
+                struct io_irp_hdr *hdr = io_irp_hdr(irp);
+                if (hdr->cancel_requested || (ctx && hdr->req->ctx != ctx))
+                    continue;
+                hdr->cancel_requested = 1;
+                __atomic_add_fetch(&hdr->refs, 1, __ATOMIC_ACQ_REL);
+                batch[n++] = irp;
+            }
+        }
+        KeReleaseSpinLock(&file->IrpListLock, irql);
+        /* outside the list lock: cancel routines complete inline */
+        for (int i = 0; i < n; i++) {
+            IoCancelIrp(batch[i]);
+            io_user_irp_put(batch[i]);
+        }
+        total += (ULONG)n;
+    } while (n == BATCH);
+    return total;
+}
+
 static NTSTATUS io_user_mdl(PIRP irp, PVOID buf, ULONG len, LOCK_OPERATION op)
 {
     if (!buf || !len)
@@ -167,7 +228,9 @@ NTSTATUS io_user_request(PFILE_OBJECT file, const struct io_user_params *params,
     struct io_irp_hdr *hdr = io_irp_hdr(irp);
     hdr->kind = IO_IRP_USER;
     hdr->req = req;
+    hdr->refs = 1;
     irp->RequestorMode = params->mode;
+    irp->Tail.Overlay.Thread = PsGetCurrentThread();
     irp->Tail.Overlay.OriginalFileObject = file;
     ObfReferenceObject(file);
     hdr->file_referenced = 1;
@@ -183,6 +246,7 @@ NTSTATUS io_user_request(PFILE_OBJECT file, const struct io_user_params *params,
         return st;
     }
     IoGetNextIrpStackLocation(irp)->FileObject = file;
+    io_file_list_insert(file, irp);
 
     frame.base[0] = params->in;
     frame.len[0] = params->in_len;
@@ -235,7 +299,8 @@ void io_user_finish(PIRP irp, CCHAR boost)
         memcpy(req->out, irp->AssociatedIrp.SystemBuffer, info);
 
     io_irp_release_buffers(irp);
-    IoFreeIrp(irp);
+    io_file_list_remove(irp->Tail.Overlay.OriginalFileObject, irp);
+    io_user_irp_put(irp);
 
     req->status = status;
     req->information = info;

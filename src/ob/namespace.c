@@ -239,7 +239,8 @@ restart:
                 np.Buffer = malloc((tl + rl + 1) * sizeof(WCHAR));
                 if (!np.Buffer)
                     return STATUS_INSUFFICIENT_RESOURCES;
-                memcpy(np.Buffer, l->target.Buffer, tl * sizeof(WCHAR));
+                if (tl)
+                    memcpy(np.Buffer, l->target.Buffer, tl * sizeof(WCHAR));
                 memcpy(np.Buffer + tl, p + end, rl * sizeof(WCHAR));
                 np.Buffer[tl + rl] = 0;
                 np.Length = (USHORT)((tl + rl) * sizeof(WCHAR));
@@ -447,6 +448,8 @@ NTSTATUS ob_query_name(void *body, UNICODE_STRING *name)
     }
     if (!(h->flags & OB_FLAG_NAMED)) {
         pthread_rwlock_unlock(&ob_ns_lock);
+        if (h->type->procs.query_name_proc)
+            return h->type->procs.query_name_proc(h->body, name);
         return STATUS_SUCCESS;
     }
     for (p = h; p && p != ob_root; p = p->parent)

@@ -46,10 +46,11 @@ struct ob_type_procs {
      * IRP_MJ_CLEANUP for a file object). mode is the closer's mode. The
      * caller still holds the handle's reference during the call. */
     void (*close_proc)(void *body, ULONG handle_count, KPROCESSOR_MODE mode);
-    /* An open by name reached this object with path left over (e.g.
-     * "\Device\X" + "\file"). Optional; ob_lookup does not call it, it
-     * only returns the remainder. Reserved for later use. */
-    NTSTATUS (*parse_proc)(void *body, PCUNICODE_STRING remainder, void *context);
+    /* The name ObQueryNameString reports for an object that is not in
+     * the namespace (a file object: its device's name followed by its
+     * file name). Fills *name with a string from ob_string_dup() (ob
+     * frees it with ob_free_string). PASSIVE_LEVEL, no ob lock held. */
+    NTSTATUS (*query_name_proc)(void *body, UNICODE_STRING *name);
 };
 
 /* Creates an object type. name is ASCII ("Device"); mapping maps the
@@ -173,12 +174,14 @@ NTSTATUS ob_delete_symlink(PCUNICODE_STRING link_name);
 /* Copies the link's target into a fresh string (ob_free_string). */
 NTSTATUS ob_symlink_target(void *link, UNICODE_STRING *target);
 
-/* Full name of a named object into a fresh string ("\Device\X"); an empty
- * string for an unnamed one. */
+/* Full name of a named object into a fresh string ("\Device\X"); for an
+ * unnamed one, what its type's query_name_proc says, else an empty string. */
 NTSTATUS ob_query_name(void *body, UNICODE_STRING *name);
 
 /* Lowest-level string helpers ob shares with se and io. */
 BOOLEAN ob_name_equal(const WCHAR *a, USHORT a_bytes, const WCHAR *b, USHORT b_bytes);
+/* Copies bytes of s into a fresh NUL-terminated buffer (ob_free_string). */
+NTSTATUS ob_string_dup(const WCHAR *s, USHORT bytes, UNICODE_STRING *out);
 /* Builds a UNICODE_STRING from ASCII into a fresh buffer (ob_free_string). */
 NTSTATUS ob_string_from_ascii(const char *s, UNICODE_STRING *out);
 

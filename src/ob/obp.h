@@ -67,8 +67,6 @@ void ob_name_check(struct ob_header *h);
 KIRQL ob_current_irql(void);
 BOOLEAN ob_queue_work(PWORK_QUEUE_ITEM item);
 
-/* Copies a string into a fresh buffer (ob_free_string). */
-NTSTATUS ob_string_dup(const WCHAR *s, USHORT bytes, UNICODE_STRING *out);
 WCHAR ob_upcase(WCHAR c);
 
 /* Namespace init (idempotent, thread-safe). */

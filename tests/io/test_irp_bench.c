@@ -40,7 +40,11 @@ static double now_ns(void)
 static void test_null_ioctl_vs_getpid(void **state)
 {
     (void)state;
+#ifdef DDK_SANITIZE
+    enum { N = 20000, RUNS = 3 };
+#else
     enum { N = 200000, RUNS = 7 };
+#endif
     PFILE_OBJECT file;
     IO_STATUS_BLOCK iosb;
     POBJECT_TYPE type = ob_create_type("IoBenchFile", NULL, FILE_ALL_ACCESS);

@@ -261,6 +261,8 @@ static void test_build_synchronous_fsd(void **state)
         PIRP irp = IoBuildSynchronousFsdRequest(IRP_MJ_READ, &bdev.dev, buf, sizeof(buf), &off,
                                                 &ev, &iosb);
         assert_non_null(irp);
+        assert_ptr_equal(irp->Tail.Overlay.Thread, PsGetCurrentThread());
+        assert_int_equal(irp->RequestorMode, KernelMode);
         NTSTATUS st = IoCallDriver(&bdev.dev, irp);
         if (pend) {
             assert_int_equal(st, STATUS_PENDING);

@@ -20,6 +20,19 @@
 #define IOCTL_MISALIGN CTL_CODE(FILE_DEVICE_UNKNOWN, 0x805, METHOD_NEITHER, FILE_ANY_ACCESS)
 #define IOCTL_OVERFLOW CTL_CODE(FILE_DEVICE_UNKNOWN, 0x806, METHOD_BUFFERED, FILE_ANY_ACCESS)
 #define IOCTL_PEND     CTL_CODE(FILE_DEVICE_UNKNOWN, 0x807, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define IOCTL_WAIT     CTL_CODE(FILE_DEVICE_UNKNOWN, 0x808, METHOD_BUFFERED, FILE_ANY_ACCESS)
+
+static volatile LONG waiting_irps;
+
+static void NTAPI wait_cancel(PDEVICE_OBJECT d, PIRP irp)
+{
+    (void)d;
+    IoReleaseCancelSpinLock(irp->CancelIrql);
+    __atomic_sub_fetch(&waiting_irps, 1, __ATOMIC_RELEASE);
+    irp->IoStatus.Status = STATUS_CANCELLED;
+    irp->IoStatus.Information = 0;
+    IoCompleteRequest(irp, IO_NO_INCREMENT);
+}
 
 static struct test_dev devs[3];
 static PFILE_OBJECT file;
@@ -103,6 +116,16 @@ static NTSTATUS bottom_ioctl(PIRP irp, PIO_STACK_LOCATION sp)
     case IOCTL_PEND:
         IoMarkIrpPending(irp);
         pended = irp;
+        return STATUS_PENDING;
+    case IOCTL_WAIT:
+        /* waits forever unless cancelled (the legacy cancel pattern) */
+        IoMarkIrpPending(irp);
+        __atomic_add_fetch(&waiting_irps, 1, __ATOMIC_RELEASE);
+        IoSetCancelRoutine(irp, wait_cancel);
+        if (irp->Cancel && IoSetCancelRoutine(irp, NULL)) {
+            __atomic_sub_fetch(&waiting_irps, 1, __ATOMIC_RELEASE);
+            complete(irp, STATUS_CANCELLED, 0);
+        }
         return STATUS_PENDING;
     }
     return complete(irp, STATUS_INVALID_DEVICE_REQUEST, 0);
@@ -339,6 +362,57 @@ static void test_pending_sync_and_async(void **state)
     assert_int_equal(done_info, sizeof(out) / 2);
 }
 
+static volatile int cancel_done[2];
+static NTSTATUS cancel_status[2];
+static void on_cancel_done(void *ctx, NTSTATUS status, ULONG_PTR info)
+{
+    int i = (int)(ULONG_PTR)ctx - 1;
+    (void)info;
+    cancel_status[i] = status;
+    __atomic_add_fetch(&cancel_done[i], 1, __ATOMIC_RELEASE);
+}
+
+static void *sync_waiter(void *arg)
+{
+    IO_STATUS_BLOCK iosb;
+    *(NTSTATUS *)arg = ioctl(IOCTL_WAIT, NULL, 0, NULL, 0, &iosb);
+    return NULL;
+}
+
+static void test_user_cancel(void **state)
+{
+    (void)state;
+    LONG_PTR refs = ob_pointer_count(file);
+    struct io_user_params p = { .major = IRP_MJ_DEVICE_CONTROL, .ioctl = IOCTL_WAIT,
+                                .mode = UserMode };
+    cancel_done[0] = cancel_done[1] = 0;
+    waiting_irps = 0;
+    assert_int_equal(io_user_request(file, &p, on_cancel_done, (void *)1, NULL), STATUS_PENDING);
+    assert_int_equal(io_user_request(file, &p, on_cancel_done, (void *)2, NULL), STATUS_PENDING);
+    assert_int_equal(waiting_irps, 2);
+
+    /* by context: only the second */
+    assert_int_equal(io_user_cancel(file, (void *)2), 1);
+    assert_int_equal(cancel_done[1], 1);
+    assert_int_equal(cancel_status[1], STATUS_CANCELLED);
+    assert_int_equal(cancel_done[0], 0);
+
+    /* all of the file's requests, including a synchronous caller's */
+    pthread_t th;
+    NTSTATUS sync_status = -1;
+    pthread_create(&th, NULL, sync_waiter, &sync_status);
+    while (__atomic_load_n(&waiting_irps, __ATOMIC_ACQUIRE) < 2)
+        usleep(1000);
+    assert_int_equal(io_user_cancel(file, NULL), 2);
+    pthread_join(th, NULL);
+    assert_int_equal(sync_status, STATUS_CANCELLED);
+    assert_int_equal(cancel_done[0], 1);
+    assert_int_equal(cancel_status[0], STATUS_CANCELLED);
+    assert_int_equal(waiting_irps, 0);
+    assert_int_equal(io_user_cancel(file, NULL), 0);
+    assert_int_equal(ob_pointer_count(file), refs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -347,6 +421,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_information_clamped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_write_by_device_flags, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_sync_and_async, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_user_cancel, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

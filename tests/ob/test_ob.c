@@ -11,16 +11,6 @@
 
 #include <pthread.h>
 
-/* Weak until ke's worker threads are in the library: without them ob
- * deletes inline and there is nothing to flush. */
-#pragma weak ke_flush_work
-static BOOLEAN flush_work(void)
-{
-    if (!ke_flush_work)
-        return FALSE;
-    ke_flush_work();
-    return TRUE;
-}
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -51,6 +41,12 @@ static void test_close(void *body, ULONG handle_count, KPROCESSOR_MODE mode)
     (void)mode;
     closes++;
     last_close_count = handle_count;
+}
+
+static NTSTATUS test_query_name(void *body, UNICODE_STRING *name)
+{
+    (void)body;
+    return ob_string_dup(L"\\Device\\Owner\\file", sizeof(L"\\Device\\Owner\\file") - 2, name);
 }
 
 static int setup(void **state)
@@ -152,8 +148,8 @@ static void test_defer_delete(void **state)
 
     (void)state;
     ObDereferenceObjectDeferDelete(b);
-    if (flush_work())
-        assert_false(pthread_equal(delete_thread, pthread_self()));
+    ke_flush_work();
+    assert_false(pthread_equal(delete_thread, pthread_self()));
     assert_int_equal(deletes, 1);
     assert_int_equal(delete_irql, PASSIVE_LEVEL);
 }
@@ -169,10 +165,9 @@ static void test_delete_at_dispatch_is_deferred(void **state)
     KeRaiseIrql(DISPATCH_LEVEL, &old);
     ObDereferenceObject(b);
     KeLowerIrql(old);
-    if (flush_work()) {
-        assert_false(pthread_equal(delete_thread, pthread_self()));
-        assert_int_equal(delete_irql, PASSIVE_LEVEL);
-    }
+    ke_flush_work();
+    assert_false(pthread_equal(delete_thread, pthread_self()));
+    assert_int_equal(delete_irql, PASSIVE_LEVEL);
     assert_int_equal(deletes, 1);
 
     /* At PASSIVE_LEVEL it runs at once, on the caller's thread. */
@@ -295,6 +290,29 @@ static void test_wrong_type_and_access(void **state)
     ObDereferenceObject(o);
     assert_int_equal(ZwClose(h), STATUS_SUCCESS);
     ObDereferenceObject(b);
+}
+
+static void test_query_name_hook(void **state)
+{
+    static const struct ob_type_procs procs = { .query_name_proc = test_query_name };
+    POBJECT_TYPE t = ob_create_type("NamedByOwner", NULL, 0x1F0001);
+    UCHAR buf[256];
+    POBJECT_NAME_INFORMATION ni = (POBJECT_NAME_INFORMATION)buf;
+    ULONG len;
+    void *b, *plain = new_obj();
+
+    (void)state;
+    ob_type_set_procedures(t, &procs);
+    assert_int_equal(ob_create_object(t, 8, 0, NULL, &b), STATUS_SUCCESS);
+    assert_int_equal(ObQueryNameString(b, ni, sizeof(buf), &len), STATUS_SUCCESS);
+    assert_int_equal(ni->Name.Length, sizeof(L"\\Device\\Owner\\file") - 2);
+    assert_memory_equal(ni->Name.Buffer, L"\\Device\\Owner\\file", ni->Name.Length);
+    ObDereferenceObject(b);
+    /* Unnamed without a hook: an empty name. */
+    assert_int_equal(ObQueryNameString(plain, ni, sizeof(buf), &len), STATUS_SUCCESS);
+    assert_int_equal(ni->Name.Length, 0);
+    assert_int_equal(len, sizeof(OBJECT_NAME_INFORMATION));
+    ObDereferenceObject(plain);
 }
 
 static void test_pseudo_handles(void **state)
@@ -571,6 +589,7 @@ int main(void)
         cmocka_unit_test_setup(test_stale_handles, setup),
         cmocka_unit_test_setup(test_forged_handles, setup),
         cmocka_unit_test_setup(test_wrong_type_and_access, setup),
+        cmocka_unit_test_setup(test_query_name_hook, setup),
         cmocka_unit_test_setup(test_pseudo_handles, setup),
         cmocka_unit_test_setup(test_duplicate, setup),
         cmocka_unit_test_setup(test_namespace_names, setup),
