@@ -556,7 +556,16 @@ NTSYSAPI PSLIST_ENTRY NTAPI InterlockedPopEntrySList(PSLIST_HEADER ListHead);
 NTSYSAPI PSLIST_ENTRY NTAPI InterlockedFlushSList(PSLIST_HEADER ListHead);
 NTSYSAPI USHORT NTAPI QueryDepthSList(PSLIST_HEADER ListHead);
 NTSYSAPI PSLIST_ENTRY NTAPI RtlFirstEntrySList(const SLIST_HEADER *ListHead);
+/* Pushes the chain List..ListEnd (Count entries, already linked through
+ * Next) in one step; returns the previous first entry. */
+NTSYSAPI PSLIST_ENTRY NTAPI InterlockedPushListSListEx(PSLIST_HEADER ListHead, PSLIST_ENTRY List,
+                                                      PSLIST_ENTRY ListEnd, ULONG Count);
+#define InterlockedPushListSList(h, l, e, c) InterlockedPushListSListEx(h, l, e, c)
 #define ExQueryDepthSList(h) QueryDepthSList(h)
+/* The x64 Ex* forms ignore their spin lock argument, as on Windows. */
+#define ExInterlockedPushEntrySList(h, e, l) ((void)(l), InterlockedPushEntrySList(h, e))
+#define ExInterlockedPopEntrySList(h, l) ((void)(l), InterlockedPopEntrySList(h))
+#define ExInterlockedFlushSList(h) InterlockedFlushSList(h)
 
 /* ------------------------------------------------------------------ */
 /* Debug output                                                         */

@@ -25,6 +25,7 @@
  */
 #include "io/iop.h"
 
+#include <sched.h>
 #include <string.h>
 
 enum { IO_REQ_RUNNING = 0, IO_REQ_WAITING = 1, IO_REQ_DONE = 2 };
@@ -41,23 +42,47 @@ struct io_user_req {
     KEVENT event;            /* initialized by the caller before WAITING */
 };
 
-/* ---- outstanding requests of a file object (file->IrpListLock) ---- */
+/* ---- outstanding requests of a file object (file->IrpListLock) ----
+ *
+ * IrpListLock is used as a plain test-and-set lock, not through
+ * KeAcquireSpinLock: it is private to the I/O manager, held for a few
+ * list operations only, never across a call out, and taken twice per
+ * request on the hot path, where the IRQL bookkeeping of a KSPIN_LOCK
+ * would double the cost of a null request. */
+
+static void io_list_lock(PKSPIN_LOCK lock)
+{
+    unsigned spins = 0;
+    while (__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE)) {
+        while (__atomic_load_n(lock, __ATOMIC_RELAXED)) {
+            if (++spins % 128 == 0)
+                sched_yield();      /* the holder may be preempted */
+            else
+                __builtin_ia32_pause();
+        }
+    }
+}
+
+static void io_list_unlock(PKSPIN_LOCK lock)
+{
+    __atomic_store_n(lock, 0, __ATOMIC_RELEASE);
+}
 
 static void io_file_list_insert(PFILE_OBJECT file, PIRP irp)
 {
-    KIRQL irql = KeAcquireSpinLockRaiseToDpc(&file->IrpListLock);
+    io_list_lock(&file->IrpListLock);
     if (!file->IrpList.Flink)
         InitializeListHead(&file->IrpList);
     InsertTailList(&file->IrpList, &irp->ThreadListEntry);
-    KeReleaseSpinLock(&file->IrpListLock, irql);
+    io_list_unlock(&file->IrpListLock);
 }
 
 static void io_file_list_remove(PFILE_OBJECT file, PIRP irp)
 {
-    KIRQL irql = KeAcquireSpinLockRaiseToDpc(&file->IrpListLock);
+    io_list_lock(&file->IrpListLock);
     RemoveEntryList(&irp->ThreadListEntry);
     InitializeListHead(&irp->ThreadListEntry);
-    KeReleaseSpinLock(&file->IrpListLock, irql);
+    io_list_unlock(&file->IrpListLock);
 }
 
 /* Drops one reference on a user IRP; the last one frees it (and with it
@@ -78,7 +103,7 @@ ULONG io_user_cancel(PFILE_OBJECT file, void *ctx)
     ke_check_irql_max(DISPATCH_LEVEL, "io_user_cancel");
     do {
         n = 0;
-        KIRQL irql = KeAcquireSpinLockRaiseToDpc(&file->IrpListLock);
+        io_list_lock(&file->IrpListLock);
         if (file->IrpList.Flink) {
             for (PLIST_ENTRY e = file->IrpList.Flink; e != &file->IrpList && n < BATCH;
                  e = e->Flink) {
@@ -91,7 +116,7 @@ ULONG io_user_cancel(PFILE_OBJECT file, void *ctx)
                 batch[n++] = irp;
             }
         }
-        KeReleaseSpinLock(&file->IrpListLock, irql);
+        io_list_unlock(&file->IrpListLock);
         /* outside the list lock: cancel routines complete inline */
         for (int i = 0; i < n; i++) {
             IoCancelIrp(batch[i]);

@@ -42,6 +42,24 @@ PSLIST_ENTRY NTAPI InterlockedPushEntrySList(PSLIST_HEADER ListHead, PSLIST_ENTR
     }
 }
 
+PSLIST_ENTRY NTAPI InterlockedPushListSListEx(PSLIST_HEADER ListHead, PSLIST_ENTRY List,
+                                             PSLIST_ENTRY ListEnd, ULONG Count)
+{
+    LONG64 cur[2];
+
+    sl_read(ListHead, cur);
+    for (;;) {
+        ULONG64 lo = (ULONG64)cur[0];
+        ULONG64 nlo = ((lo & ~SL_DEPTH_MASK) + SL_SEQ_ONE) |
+                      (((lo & SL_DEPTH_MASK) + Count) & SL_DEPTH_MASK);
+
+        ListEnd->Next = (PSLIST_ENTRY)(ULONG_PTR)cur[1];
+        if (InterlockedCompareExchange128((LONG64 volatile *)ListHead, (LONG64)(ULONG_PTR)List,
+                                          (LONG64)nlo, cur))
+            return (PSLIST_ENTRY)(ULONG_PTR)cur[1];
+    }
+}
+
 PSLIST_ENTRY NTAPI InterlockedPopEntrySList(PSLIST_HEADER ListHead)
 {
     LONG64 cur[2];

@@ -140,6 +140,24 @@ static void test_slist(void **state)
     assert_int_equal(QueryDepthSList(&g_head), 0);
     assert_null(InterlockedPopEntrySList(&g_head));
 
+    /* A pre-linked chain pushed at once, then the Ex* forms. */
+    {
+        struct node c[3] __attribute__((aligned(16)));
+        KSPIN_LOCK lock = 0;
+
+        c[0].entry.Next = &c[1].entry;
+        c[1].entry.Next = &c[2].entry;
+        assert_null(InterlockedPushListSListEx(&g_head, &c[0].entry, &c[2].entry, 3));
+        assert_int_equal(QueryDepthSList(&g_head), 3);
+        assert_ptr_equal(ExInterlockedPushEntrySList(&g_head, &a.entry, &lock), &c[0].entry);
+        assert_ptr_equal(ExInterlockedPopEntrySList(&g_head, &lock), &a.entry);
+        assert_ptr_equal(InterlockedPopEntrySList(&g_head), &c[0].entry);
+        assert_ptr_equal(InterlockedPopEntrySList(&g_head), &c[1].entry);
+        assert_int_equal(ExQueryDepthSList(&g_head), 1);
+        assert_ptr_equal(ExInterlockedFlushSList(&g_head), &c[2].entry);
+        assert_null(c[2].entry.Next);
+    }
+
     for (int i = 0; i < THREADS; i++)
         for (int j = 0; j < POOL; j++) {
             nodes[i][j].owner = i;
