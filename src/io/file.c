@@ -615,6 +615,48 @@ static NTSTATUS io_handle_request(HANDLE handle, ACCESS_MASK need,
     return status;
 }
 
+static ACCESS_MASK io_request_access(const struct io_user_params *p)
+{
+    ULONG access;
+    ACCESS_MASK need = 0;
+
+    switch (p->major) {
+    case IRP_MJ_READ:
+        return FILE_READ_DATA;
+    case IRP_MJ_WRITE:
+        return FILE_WRITE_DATA;
+    case IRP_MJ_DEVICE_CONTROL:
+    case IRP_MJ_INTERNAL_DEVICE_CONTROL:
+        /* The access bits of the control code are checked against the
+         * handle, as NtDeviceIoControlFile does. */
+        access = (p->ioctl >> 14) & 3;
+        if (access & FILE_READ_ACCESS)
+            need |= FILE_READ_DATA;
+        if (access & FILE_WRITE_ACCESS)
+            need |= FILE_WRITE_DATA;
+        return need;
+    default:
+        return 0;
+    }
+}
+
+NTSTATUS io_submit(HANDLE handle, const struct io_user_params *params, io_user_done_fn done,
+                   void *ctx)
+{
+    struct io_file *f;
+    NTSTATUS status;
+
+    if (!params || !done)
+        return STATUS_INVALID_PARAMETER;
+    status = io_handle_file(handle, io_request_access(params), &f);
+    if (!NT_SUCCESS(status))
+        return status;
+    /* The IRP takes its own reference on the file: ours can go now. */
+    status = io_user_request(&f->obj, params, done, ctx, NULL);
+    ObDereferenceObject(&f->obj);
+    return status;
+}
+
 NTSTATUS io_read(HANDLE handle, void *buffer, ULONG length, LONGLONG offset,
                  ULONG_PTR *information)
 {
@@ -623,7 +665,7 @@ NTSTATUS io_read(HANDLE handle, void *buffer, ULONG length, LONGLONG offset,
     };
 
     p.offset.QuadPart = offset;
-    return io_handle_request(handle, FILE_READ_DATA, &p, information);
+    return io_handle_request(handle, io_request_access(&p), &p, information);
 }
 
 NTSTATUS io_write(HANDLE handle, const void *buffer, ULONG length, LONGLONG offset,
@@ -634,7 +676,7 @@ NTSTATUS io_write(HANDLE handle, const void *buffer, ULONG length, LONGLONG offs
     };
 
     p.offset.QuadPart = offset;
-    return io_handle_request(handle, FILE_WRITE_DATA, &p, information);
+    return io_handle_request(handle, io_request_access(&p), &p, information);
 }
 
 NTSTATUS io_ioctl(HANDLE handle, ULONG code, const void *in, ULONG in_len, void *out,
@@ -644,14 +686,6 @@ NTSTATUS io_ioctl(HANDLE handle, ULONG code, const void *in, ULONG in_len, void 
         .major = IRP_MJ_DEVICE_CONTROL, .ioctl = code, .in = (PVOID)in, .in_len = in_len,
         .out = out, .out_len = out_len, .mode = UserMode,
     };
-    ULONG access = (code >> 14) & 3;
-    ACCESS_MASK need = 0;
 
-    /* The access bits of the control code are checked against the handle,
-     * as NtDeviceIoControlFile does. */
-    if (access & FILE_READ_ACCESS)
-        need |= FILE_READ_DATA;
-    if (access & FILE_WRITE_ACCESS)
-        need |= FILE_WRITE_DATA;
-    return io_handle_request(handle, need, &p, information);
+    return io_handle_request(handle, io_request_access(&p), &p, information);
 }

@@ -263,4 +263,14 @@ NTSTATUS io_write(HANDLE handle, const void *buffer, ULONG length,
 NTSTATUS io_ioctl(HANDLE handle, ULONG code, const void *in, ULONG in_len,
                   void *out, ULONG out_len, ULONG_PTR *information);
 
+/* Asynchronous I/O on a handle (io_user_request of io/iop.h, after the
+ * handle's access check): returns STATUS_PENDING or the final status, and
+ * calls done exactly once either way (see io_user_request). The request
+ * keeps the file object alive, so the handle may be closed meanwhile:
+ * that sends IRP_MJ_CLEANUP with the request still pending. */
+struct io_user_params;
+typedef void (*io_user_done_fn)(void *ctx, NTSTATUS status, ULONG_PTR information);
+NTSTATUS io_submit(HANDLE handle, const struct io_user_params *params, io_user_done_fn done,
+                   void *ctx);
+
 #endif /* DDK_IO_IODEV_H */

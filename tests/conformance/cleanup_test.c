@@ -5,6 +5,7 @@
  */
 #include "../iodev/iodev_test.h"
 #include "conf.h"
+#include "io/iop.h"
 
 #include <pthread.h>
 
@@ -75,10 +76,68 @@ static void test_cleanup_cancels_then_close(void **state)
     assert_int_equal(io_unload_driver(drv), STATUS_SUCCESS);
 }
 
+struct async_done {
+    KEVENT ev;
+    NTSTATUS status;
+    int calls;
+};
+
+static void on_done(void *ctx, NTSTATUS status, ULONG_PTR information)
+{
+    struct async_done *d = ctx;
+    (void)information;
+    d->status = status;
+    d->calls++;
+    KeSetEvent(&d->ev, IO_NO_INCREMENT, FALSE);
+}
+
+/* The same without a waiting thread: an asynchronous read, then the handle
+ * goes. */
+static void test_async_read_then_close(void **state)
+{
+    struct io_user_params p = { 0 };
+    struct async_done d = { .calls = 0 };
+    LARGE_INTEGER timeout = { .QuadPart = -5 * 10000000LL };
+    char buf[8];
+    char log[64];
+    ULONG_PTR info;
+    HANDLE ctl, h;
+
+    (void)state;
+    KeInitializeEvent(&d.ev, NotificationEvent, FALSE);
+    assert_int_equal(io_load_driver(iot_driver_path("cleanup_drv"), L"OddkCleanup", &drv),
+                     STATUS_SUCCESS);
+    assert_int_equal(io_open(L"\\\\.\\OddkCleanup", NULL, GENERIC_READ, 0, FILE_OPEN, 0, &ctl),
+                     STATUS_SUCCESS);
+    assert_int_equal(io_open(L"\\\\.\\OddkCleanup", NULL, GENERIC_READ, 0, FILE_OPEN, 0, &h),
+                     STATUS_SUCCESS);
+    p.major = IRP_MJ_READ;
+    p.out = buf;
+    p.out_len = sizeof(buf);
+    p.mode = UserMode;
+    assert_int_equal(io_submit(h, &p, on_done, &d), STATUS_PENDING);
+    assert_int_equal(pending(ctl), 1);
+    assert_int_equal(d.calls, 0);
+    assert_int_equal(io_close(h), STATUS_SUCCESS);
+    assert_int_equal(KeWaitForSingleObject(&d.ev, Executive, KernelMode, FALSE, &timeout),
+                     STATUS_SUCCESS);
+    assert_int_equal(d.calls, 1);
+    assert_int_equal(d.status, STATUS_CANCELLED);
+    memset(log, 0, sizeof(log));
+    assert_int_equal(io_ioctl(ctl, IOCTL_CLN_LOG, NULL, 0, log, sizeof(log), &info),
+                     STATUS_SUCCESS);
+    /* The previous test's events are there too: look at the tail. */
+    assert_non_null(strstr(log, "UXL"));
+    assert_int_equal(log[strlen(log) - 1], 'L');
+    assert_int_equal(io_close(ctl), STATUS_SUCCESS);
+    assert_int_equal(io_unload_driver(drv), STATUS_SUCCESS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cleanup_cancels_then_close),
+        cmocka_unit_test(test_async_read_then_close),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
