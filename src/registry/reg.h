@@ -49,6 +49,9 @@ const struct reg_caller *reg_thread_caller(void);
  * semantics through the Zw API (stale). */
 NTSTATUS reg_init(void);
 void reg_shutdown(void);
+/* Forces every committed change to disk (commits already are on disk
+ * except for the last meta page; see store.c). ZwFlushKey calls it. */
+NTSTATUS reg_flush(void);
 
 struct reg_key;
 struct reg_txn;

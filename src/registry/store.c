@@ -10,7 +10,12 @@
  * a 64-bit id that is never reused; bit 63 says which store holds it, so an
  * id alone locates the key, and a handle is just an id plus granted access:
  * a deleted key is simply an id that no longer resolves (STATUS_KEY_DELETED).
- * Each store has the same named databases:
+ * The durable store runs with MDB_NOMETASYNC: a commit syncs the data
+ * pages but not the meta page, so a crash of the process loses nothing, a
+ * crash of the machine may lose the last transaction(s) but never tears
+ * one, and ZwFlushKey (reg_flush) syncs everything, as Windows' lazy
+ * registry flusher and ZwFlushKey behave (one fdatasync per commit instead
+ * of two). Each store has the same named databases:
  *   meta   "next_id" -> u64, "version" -> u32;
  *   key    id (8 bytes BE) -> record: parent id, last write time, flags
  *          (volatile, read-only), counts of subkeys/values in this store,
@@ -401,7 +406,7 @@ static NTSTATUS reg_open_locked(void)
         snprintf(f, sizeof(f), "%s/lock.mdb", vol);
         unlink(f);
     }
-    if ((rc = reg_open_env(&reg_state.st[REG_DURABLE], dur, 0, (size_t)1 << 32)) ||
+    if ((rc = reg_open_env(&reg_state.st[REG_DURABLE], dur, MDB_NOMETASYNC, (size_t)1 << 32)) ||
         (rc = reg_init_durable(&reg_state.st[REG_DURABLE])) ||
         (rc = reg_open_env(&reg_state.st[REG_VOLATILE], vol, MDB_NOSYNC | MDB_NOMETASYNC,
                            (size_t)1 << 30)) ||
@@ -449,6 +454,19 @@ NTSTATUS reg_init(void)
     }
     pthread_rwlock_unlock(&reg_state.lock);
     return st;
+}
+
+NTSTATUS reg_flush(void)
+{
+    NTSTATUS st;
+    int rc;
+
+    if (!NT_SUCCESS(st = reg_init()))
+        return st;
+    pthread_rwlock_rdlock(&reg_state.lock);
+    rc = reg_usable() ? mdb_env_sync(reg_state.st[REG_DURABLE].env, 1) : 0;
+    pthread_rwlock_unlock(&reg_state.lock);
+    return reg_mdb_status(rc);
 }
 
 void reg_shutdown(void)

@@ -224,14 +224,16 @@ NTSYSAPI NTSTATUS NTAPI ZwFlushKey(HANDLE KeyHandle)
 
     if (!NT_SUCCESS(st = reg_handle_ref(KeyHandle, 0, &k)))
         return st;
-    /* Every commit of the durable store is already synced: flushing only
-     * has to confirm that the key still exists. */
     if (NT_SUCCESS(st = reg_ctx_begin(&cx, false))) {
         st = reg_st_get_key(&cx, k->id, &ki);
         if (NT_SUCCESS(st))
             free(ki);
         st = reg_ctx_end(&cx, st);
     }
+    /* Commits sync their data pages; this also syncs the meta page (and
+     * is a no-op for a volatile key's store, which is never synced). */
+    if (NT_SUCCESS(st))
+        st = reg_flush();
     reg_key_put(k);
     return st;
 }
