@@ -252,6 +252,66 @@ NTKERNELAPI VOID NTAPI ExFreeToLookasideListEx(PLOOKASIDE_LIST_EX Lookaside, PVO
 NTKERNELAPI VOID NTAPI ExFlushLookasideListEx(PLOOKASIDE_LIST_EX Lookaside);
 
 /* ------------------------------------------------------------------ */
+/* Interlocked lists and counters guarded by a caller's spin lock.      */
+/* Callable at any IRQL up to the highest the lock is used at.          */
+/* ------------------------------------------------------------------ */
+NTKERNELAPI PLIST_ENTRY NTAPI ExInterlockedInsertHeadList(PLIST_ENTRY ListHead,
+        PLIST_ENTRY ListEntry, PKSPIN_LOCK Lock);
+NTKERNELAPI PLIST_ENTRY NTAPI ExInterlockedInsertTailList(PLIST_ENTRY ListHead,
+        PLIST_ENTRY ListEntry, PKSPIN_LOCK Lock);
+NTKERNELAPI PLIST_ENTRY NTAPI ExInterlockedRemoveHeadList(PLIST_ENTRY ListHead, PKSPIN_LOCK Lock);
+NTKERNELAPI PSINGLE_LIST_ENTRY NTAPI ExInterlockedPushEntryList(PSINGLE_LIST_ENTRY ListHead,
+        PSINGLE_LIST_ENTRY ListEntry, PKSPIN_LOCK Lock);
+NTKERNELAPI PSINGLE_LIST_ENTRY NTAPI ExInterlockedPopEntryList(PSINGLE_LIST_ENTRY ListHead,
+        PKSPIN_LOCK Lock);
+NTKERNELAPI ULONG NTAPI ExInterlockedAddUlong(PULONG Addend, ULONG Increment, PKSPIN_LOCK Lock);
+NTKERNELAPI LARGE_INTEGER NTAPI ExInterlockedAddLargeInteger(PLARGE_INTEGER Addend,
+        LARGE_INTEGER Increment, PKSPIN_LOCK Lock);
+#define ExInterlockedAddLargeStatistic(Addend, Increment) \
+    ((void)__atomic_add_fetch(&(Addend)->QuadPart, (LONGLONG)(Increment), __ATOMIC_SEQ_CST))
+
+/* ------------------------------------------------------------------ */
+/* Run-down protection. Count is twice the number of holders; bit 0     */
+/* set means run-down has begun (no new holders).                       */
+/* ------------------------------------------------------------------ */
+typedef struct _EX_RUNDOWN_REF {
+    union {
+        volatile ULONG_PTR Count;
+        volatile PVOID Ptr;
+    };
+} EX_RUNDOWN_REF, *PEX_RUNDOWN_REF;
+_Static_assert(sizeof(EX_RUNDOWN_REF) == 8, "EX_RUNDOWN_REF");
+
+NTKERNELAPI VOID NTAPI ExInitializeRundownProtection(PEX_RUNDOWN_REF RunRef);
+NTKERNELAPI VOID NTAPI ExReInitializeRundownProtection(PEX_RUNDOWN_REF RunRef);
+NTKERNELAPI BOOLEAN NTAPI ExAcquireRundownProtection(PEX_RUNDOWN_REF RunRef);
+NTKERNELAPI BOOLEAN NTAPI ExAcquireRundownProtectionEx(PEX_RUNDOWN_REF RunRef, ULONG Count);
+NTKERNELAPI VOID NTAPI ExReleaseRundownProtection(PEX_RUNDOWN_REF RunRef);
+NTKERNELAPI VOID NTAPI ExReleaseRundownProtectionEx(PEX_RUNDOWN_REF RunRef, ULONG Count);
+NTKERNELAPI VOID NTAPI ExWaitForRundownProtectionRelease(PEX_RUNDOWN_REF RunRef);
+NTKERNELAPI VOID NTAPI ExRundownCompleted(PEX_RUNDOWN_REF RunRef);
+
+/* ------------------------------------------------------------------ */
+/* Miscellaneous executive services.                                    */
+/* ------------------------------------------------------------------ */
+NTKERNELAPI KPROCESSOR_MODE NTAPI ExGetPreviousMode(void);
+NTKERNELAPI VOID NTAPI ExSystemTimeToLocalTime(PLARGE_INTEGER SystemTime, PLARGE_INTEGER LocalTime);
+NTKERNELAPI VOID NTAPI ExLocalTimeToSystemTime(PLARGE_INTEGER LocalTime, PLARGE_INTEGER SystemTime);
+NTKERNELAPI NTSTATUS NTAPI ExUuidCreate(UUID *Uuid);
+
+/* Callback objects: not implemented yet (STATUS_NOT_IMPLEMENTED). */
+struct _CALLBACK_OBJECT;
+typedef struct _CALLBACK_OBJECT *PCALLBACK_OBJECT;
+typedef VOID NTAPI CALLBACK_FUNCTION(PVOID CallbackContext, PVOID Argument1, PVOID Argument2);
+typedef CALLBACK_FUNCTION *PCALLBACK_FUNCTION;
+NTKERNELAPI NTSTATUS NTAPI ExCreateCallback(PCALLBACK_OBJECT *CallbackObject,
+        POBJECT_ATTRIBUTES ObjectAttributes, BOOLEAN Create, BOOLEAN AllowMultipleCallbacks);
+NTKERNELAPI PVOID NTAPI ExRegisterCallback(PCALLBACK_OBJECT CallbackObject,
+        PCALLBACK_FUNCTION CallbackFunction, PVOID CallbackContext);
+NTKERNELAPI VOID NTAPI ExUnregisterCallback(PVOID CallbackRegistration);
+NTKERNELAPI VOID NTAPI ExNotifyCallback(PVOID CallbackObject, PVOID Argument1, PVOID Argument2);
+
+/* ------------------------------------------------------------------ */
 /* Bug checks. The "system" here is the process: a bug check writes a   */
 /* report under ROOT/crash/ and ends the process (never returns).       */
 /* ------------------------------------------------------------------ */

@@ -61,6 +61,9 @@ struct pool_stat {
     int retired;                     /* module unloaded (pool_stats_lock) */
     long allocs;                     /* outstanding blocks, atomic */
     long bytes;                      /* outstanding bytes, atomic */
+#if defined(DDK_SANITIZE)
+    struct pool_header *live;        /* its live blocks (pool_live_lock) */
+#endif
 };
 
 struct pool_header {
@@ -70,8 +73,51 @@ struct pool_header {
     uint32_t offset;                 /* header - start of the malloc block */
     SIZE_T size;                     /* bytes the caller asked for */
     struct pool_stat *owner;
+#if defined(DDK_SANITIZE)
+    /* Sanitizer builds keep every live block on its stat's list, so that
+     * blocks the leak report has named are not reported again by LSan
+     * when the process exits. (pool_live_lock) */
+    struct pool_header *live_prev, *live_next;
+#endif
 };
-_Static_assert(sizeof(struct pool_header) == 32, "pool header keeps 16-byte alignment");
+_Static_assert(sizeof(struct pool_header) % 16 == 0, "pool header keeps 16-byte alignment");
+
+#if defined(DDK_SANITIZE)
+#include <sanitizer/lsan_interface.h>
+static pthread_mutex_t pool_live_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void pool_live_insert(struct pool_header *h)
+{
+    struct pool_stat *s = h->owner;
+    if (!s)
+        return;
+    pthread_mutex_lock(&pool_live_lock);
+    h->live_prev = NULL;
+    h->live_next = s->live;
+    if (s->live)
+        s->live->live_prev = h;
+    s->live = h;
+    pthread_mutex_unlock(&pool_live_lock);
+}
+
+static void pool_live_remove(struct pool_header *h)
+{
+    struct pool_stat *s = h->owner;
+    if (!s)
+        return;
+    pthread_mutex_lock(&pool_live_lock);
+    if (h->live_prev)
+        h->live_prev->live_next = h->live_next;
+    else
+        s->live = h->live_next;
+    if (h->live_next)
+        h->live_next->live_prev = h->live_prev;
+    pthread_mutex_unlock(&pool_live_lock);
+}
+#else
+static inline void pool_live_insert(struct pool_header *h) { (void)h; }
+static inline void pool_live_remove(struct pool_header *h) { (void)h; }
+#endif
 
 #define POOL_STAT_BUCKETS 256
 static struct pool_stat *pool_stats[POOL_STAT_BUCKETS];   /* pool_stats_lock */
@@ -295,6 +341,18 @@ size_t krnl_pool_report_leaks(const void *module_base, const char *driver_name)
     if (!module_base)
         return 0;
     krnl_pool_usage(module_base, pool_leak_one, &c);
+#if defined(DDK_SANITIZE)
+    /* Reported here: LSan need not report them again at exit. */
+    pthread_mutex_lock(&pool_stats_lock);
+    pthread_mutex_lock(&pool_live_lock);
+    for (unsigned b = 0; b < POOL_STAT_BUCKETS; b++)
+        for (struct pool_stat *s = pool_stats[b]; s; s = s->next)
+            if (s->module == module_base && !s->retired)
+                for (struct pool_header *h = s->live; h; h = h->live_next)
+                    __lsan_ignore_object(pool_block_start(h));
+    pthread_mutex_unlock(&pool_live_lock);
+    pthread_mutex_unlock(&pool_stats_lock);
+#endif
     return c.count;
 }
 
@@ -358,6 +416,7 @@ static void *pool_alloc(SIZE_T size, ULONG tag, uint32_t hflags, int zero, int r
     h->offset = (uint32_t)(lead - sizeof(*h));
     h->size = size;
     h->owner = owner;
+    pool_live_insert(h);
     h->magic = POOL_MAGIC_LIVE ^ pool_mix(h);
     if (owner) {
         __atomic_add_fetch(&owner->allocs, 1, __ATOMIC_RELAXED);
@@ -636,6 +695,7 @@ static void pool_free(PVOID P, int check_tag, ULONG tag)
                       "pool block %p allocated with tag '%s' freed with tag '%s'", P, a, b);
     }
     h->magic = POOL_MAGIC_FREED ^ pool_mix(h);
+    pool_live_remove(h);
     if (owner) {
         __atomic_sub_fetch(&owner->allocs, 1, __ATOMIC_RELAXED);
         __atomic_sub_fetch(&owner->bytes, (long)h->size, __ATOMIC_RELAXED);
