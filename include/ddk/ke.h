@@ -270,27 +270,6 @@ NTKERNELAPI PKDEVICE_QUEUE_ENTRY NTAPI KeRemoveByKeyDeviceQueueIfBusy(PKDEVICE_Q
 NTKERNELAPI BOOLEAN NTAPI KeRemoveEntryDeviceQueue(PKDEVICE_QUEUE DeviceQueue,
                                                    PKDEVICE_QUEUE_ENTRY DeviceQueueEntry);
 
-/* -------------------------------------------- spin-lock guarded lists */
-
-NTKERNELAPI PLIST_ENTRY FASTCALL ExInterlockedInsertHeadList(PLIST_ENTRY ListHead,
-                                                             PLIST_ENTRY ListEntry,
-                                                             PKSPIN_LOCK Lock);
-NTKERNELAPI PLIST_ENTRY FASTCALL ExInterlockedInsertTailList(PLIST_ENTRY ListHead,
-                                                             PLIST_ENTRY ListEntry,
-                                                             PKSPIN_LOCK Lock);
-NTKERNELAPI PLIST_ENTRY FASTCALL ExInterlockedRemoveHeadList(PLIST_ENTRY ListHead,
-                                                             PKSPIN_LOCK Lock);
-NTKERNELAPI PSINGLE_LIST_ENTRY FASTCALL ExInterlockedPushEntryList(PSINGLE_LIST_ENTRY ListHead,
-                                                                   PSINGLE_LIST_ENTRY ListEntry,
-                                                                   PKSPIN_LOCK Lock);
-NTKERNELAPI PSINGLE_LIST_ENTRY FASTCALL ExInterlockedPopEntryList(PSINGLE_LIST_ENTRY ListHead,
-                                                                  PKSPIN_LOCK Lock);
-NTKERNELAPI ULONG FASTCALL ExInterlockedAddUlong(PULONG Addend, ULONG Increment,
-                                                 PKSPIN_LOCK Lock);
-NTKERNELAPI LARGE_INTEGER NTAPI ExInterlockedAddLargeInteger(PLARGE_INTEGER Addend,
-                                                             LARGE_INTEGER Increment,
-                                                             PKSPIN_LOCK Lock);
-
 /* ------------------------------------------------------------ interrupts */
 
 NTKERNELAPI BOOLEAN NTAPI KeSynchronizeExecution(PKINTERRUPT Interrupt,

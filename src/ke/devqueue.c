@@ -1,6 +1,5 @@
 /*
- * devqueue.c - KDEVICE_QUEUE (the queue behind IoStartPacket) and the
- * ExInterlocked* list helpers.
+ * devqueue.c - KDEVICE_QUEUE, the queue behind IoStartPacket.
  *
  * A device queue is "busy" while its device works on a request: inserting
  * into an idle queue makes it busy and returns FALSE (the caller starts
@@ -10,9 +9,6 @@
  * own spin lock (KDEVICE_QUEUE.Lock) guards it; the insert and remove
  * DDIs are documented for DISPATCH_LEVEL and check it (0x9 below), and
  * removing from an idle queue is bug check DEVICE_QUEUE_NOT_BUSY (0x2).
- *
- * ExInterlocked* work at any IRQL: they raise to at least DISPATCH_LEVEL
- * around the caller's spin lock, which may be shared with an ISR.
  */
 #define _GNU_SOURCE
 #include "ke/ke.h"
@@ -155,97 +151,4 @@ NTKERNELAPI BOOLEAN NTAPI KeRemoveEntryDeviceQueue(PKDEVICE_QUEUE DeviceQueue,
     ke_spin_unlock_raw(&DeviceQueue->Lock);
     KeLowerIrql(old);
     return was;
-}
-
-/* ------------------------------------------------------ ExInterlocked* */
-
-static KIRQL ke_il_lock(PKSPIN_LOCK lock)
-{
-    KIRQL old = ke_tls.irql;
-    if (old < DISPATCH_LEVEL)
-        KfRaiseIrql(DISPATCH_LEVEL);
-    ke_spin_lock_raw(lock);
-    return old;
-}
-
-static void ke_il_unlock(PKSPIN_LOCK lock, KIRQL old)
-{
-    ke_spin_unlock_raw(lock);
-    if (old < DISPATCH_LEVEL)
-        KeLowerIrql(old);
-}
-
-NTKERNELAPI PLIST_ENTRY FASTCALL ExInterlockedInsertHeadList(PLIST_ENTRY ListHead,
-                                                             PLIST_ENTRY ListEntry,
-                                                             PKSPIN_LOCK Lock)
-{
-    KIRQL old = ke_il_lock(Lock);
-    PLIST_ENTRY first = IsListEmpty(ListHead) ? NULL : ListHead->Flink;
-    InsertHeadList(ListHead, ListEntry);
-    ke_il_unlock(Lock, old);
-    return first;
-}
-
-NTKERNELAPI PLIST_ENTRY FASTCALL ExInterlockedInsertTailList(PLIST_ENTRY ListHead,
-                                                             PLIST_ENTRY ListEntry,
-                                                             PKSPIN_LOCK Lock)
-{
-    KIRQL old = ke_il_lock(Lock);
-    PLIST_ENTRY last = IsListEmpty(ListHead) ? NULL : ListHead->Blink;
-    InsertTailList(ListHead, ListEntry);
-    ke_il_unlock(Lock, old);
-    return last;
-}
-
-NTKERNELAPI PLIST_ENTRY FASTCALL ExInterlockedRemoveHeadList(PLIST_ENTRY ListHead,
-                                                             PKSPIN_LOCK Lock)
-{
-    KIRQL old = ke_il_lock(Lock);
-    PLIST_ENTRY e = IsListEmpty(ListHead) ? NULL : RemoveHeadList(ListHead);
-    ke_il_unlock(Lock, old);
-    return e;
-}
-
-NTKERNELAPI PSINGLE_LIST_ENTRY FASTCALL ExInterlockedPushEntryList(PSINGLE_LIST_ENTRY ListHead,
-                                                                   PSINGLE_LIST_ENTRY ListEntry,
-                                                                   PKSPIN_LOCK Lock)
-{
-    KIRQL old = ke_il_lock(Lock);
-    PSINGLE_LIST_ENTRY first = ListHead->Next;
-    ListEntry->Next = first;
-    ListHead->Next = ListEntry;
-    ke_il_unlock(Lock, old);
-    return first;
-}
-
-NTKERNELAPI PSINGLE_LIST_ENTRY FASTCALL ExInterlockedPopEntryList(PSINGLE_LIST_ENTRY ListHead,
-                                                                  PKSPIN_LOCK Lock)
-{
-    KIRQL old = ke_il_lock(Lock);
-    PSINGLE_LIST_ENTRY first = ListHead->Next;
-    if (first)
-        ListHead->Next = first->Next;
-    ke_il_unlock(Lock, old);
-    return first;
-}
-
-NTKERNELAPI ULONG FASTCALL ExInterlockedAddUlong(PULONG Addend, ULONG Increment,
-                                                 PKSPIN_LOCK Lock)
-{
-    KIRQL old = ke_il_lock(Lock);
-    ULONG v = *Addend;
-    *Addend = v + Increment;
-    ke_il_unlock(Lock, old);
-    return v;
-}
-
-NTKERNELAPI LARGE_INTEGER NTAPI ExInterlockedAddLargeInteger(PLARGE_INTEGER Addend,
-                                                             LARGE_INTEGER Increment,
-                                                             PKSPIN_LOCK Lock)
-{
-    KIRQL old = ke_il_lock(Lock);
-    LARGE_INTEGER v = *Addend;
-    Addend->QuadPart = (LONGLONG)((ULONGLONG)v.QuadPart + (ULONGLONG)Increment.QuadPart);
-    ke_il_unlock(Lock, old);
-    return v;
 }

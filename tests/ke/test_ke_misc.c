@@ -1,5 +1,5 @@
 /*
- * test_ke_misc.c - device queues, ExInterlocked lists, interrupt objects,
+ * test_ke_misc.c - device queues, interrupt objects,
  * affinity, floating point and process attach.
  */
 #include "ke_test.h"
@@ -39,37 +39,6 @@ static void test_device_queue(void **state)
     assert_ptr_equal(KeRemoveDeviceQueue(&q), &e[4]);
     assert_null(KeRemoveDeviceQueue(&q));
     KeLowerIrql(old);
-}
-
-static void test_interlocked_lists(void **state)
-{
-    KSPIN_LOCK lock;
-    LIST_ENTRY head, a, b;
-    SINGLE_LIST_ENTRY shead = { NULL }, s1, s2;
-    ULONG u = 5;
-    LARGE_INTEGER li = { .QuadPart = 1LL << 40 }, inc = { .QuadPart = 3 };
-    (void)state;
-
-    KeInitializeSpinLock(&lock);
-    InitializeListHead(&head);
-    assert_null(ExInterlockedInsertTailList(&head, &a, &lock));
-    assert_ptr_equal(ExInterlockedInsertTailList(&head, &b, &lock), &a);
-    assert_ptr_equal(ExInterlockedRemoveHeadList(&head, &lock), &a);
-    assert_ptr_equal(ExInterlockedInsertHeadList(&head, &a, &lock), &b);
-    assert_ptr_equal(ExInterlockedRemoveHeadList(&head, &lock), &a);
-    assert_ptr_equal(ExInterlockedRemoveHeadList(&head, &lock), &b);
-    assert_null(ExInterlockedRemoveHeadList(&head, &lock));
-    assert_null(ExInterlockedPushEntryList(&shead, &s1, &lock));
-    assert_ptr_equal(ExInterlockedPushEntryList(&shead, &s2, &lock), &s1);
-    assert_ptr_equal(ExInterlockedPopEntryList(&shead, &lock), &s2);
-    assert_ptr_equal(ExInterlockedPopEntryList(&shead, &lock), &s1);
-    assert_null(ExInterlockedPopEntryList(&shead, &lock));
-    assert_int_equal(ExInterlockedAddUlong(&u, 2, &lock), 5);
-    assert_int_equal(u, 7);
-    assert_int_equal(ExInterlockedAddLargeInteger(&li, inc, &lock).QuadPart, 1LL << 40);
-    assert_int_equal(li.QuadPart, (1LL << 40) + 3);
-    assert_true(KeTestSpinLock(&lock));
-    assert_int_equal(KeGetCurrentIrql(), PASSIVE_LEVEL);
 }
 
 struct isr_ctx {
@@ -167,7 +136,6 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_device_queue),
-        cmocka_unit_test(test_interlocked_lists),
         cmocka_unit_test(test_interrupt_object),
         cmocka_unit_test(test_affinity_fp_attach),
     };
