@@ -309,9 +309,12 @@ void krnl_bugcheck(ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3,
            (unsigned)code, (unsigned)code);
     bc_put_json_string(&b, name ? name : "UNKNOWN_BUGCHECK");
     bc_put(&b, ",\n  \"parameters\": [\"0x%lx\", \"0x%lx\", \"0x%lx\", \"0x%lx\"],\n"
-           "  \"pid\": %d,\n  \"tid\": %ld,\n  \"time\": %ld,\n  \"driver\": ",
+           "  \"pid\": %d,\n  \"tid\": %ld,\n  \"process\": ",
            (unsigned long)p1, (unsigned long)p2, (unsigned long)p3, (unsigned long)p4,
-           (int)getpid(), self, (long)time(NULL));
+           (int)getpid(), self);
+    bc_put_json_string(&b, program_invocation_short_name);
+    bc_put(&b, ",\n  \"irql\": %u,\n  \"time\": %ld,\n  \"driver\": ",
+           (unsigned)KeGetCurrentIrql(), (long)time(NULL));
     bc_put_json_string(&b, culprit[0] ? culprit : NULL);
     bc_put(&b, ",\n  \"driver_source\": ");
     bc_put_json_string(&b, culprit_from);

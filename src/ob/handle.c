@@ -116,15 +116,23 @@ static NTSTATUS ob_alloc_slot_locked(ULONG *index)
 
 NTSTATUS ob_open_handle(void *body, ACCESS_MASK granted, ULONG attributes, HANDLE *handle)
 {
+    return ob_open_handle_op(body, granted, attributes, handle, OB_OPERATION_HANDLE_CREATE);
+}
+
+NTSTATUS ob_open_handle_op(void *body, ACCESS_MASK granted, ULONG attributes, HANDLE *handle,
+                           OB_OPERATION op)
+{
     struct ob_header *h = ob_header_of(body, "ob_open_handle");
     struct ob_handle_entry *e;
     NTSTATUS status;
     ULONG index;
+    void *cb;
 
     if (!handle)
         return STATUS_INVALID_PARAMETER;
     *handle = NULL;
     granted = ob_map_access(h->type, granted);
+    granted = ob_callbacks_pre(h, op, !!(attributes & OBJ_KERNEL_HANDLE), granted, &cb);
     ob_reference(body);                 /* the handle's reference */
     pthread_mutex_lock(&ob_handle_lock);
     status = ob_alloc_slot_locked(&index);
@@ -141,6 +149,7 @@ NTSTATUS ob_open_handle(void *body, ACCESS_MASK granted, ULONG attributes, HANDL
     pthread_mutex_unlock(&ob_handle_lock);
     if (!NT_SUCCESS(status))
         ob_dereference(body);
+    ob_callbacks_post(cb, NT_SUCCESS(status) ? granted : 0, status);
     return status;
 }
 

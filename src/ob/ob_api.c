@@ -346,7 +346,8 @@ NTSYSAPI NTSTATUS NTAPI ZwDuplicateObject(HANDLE SourceProcessHandle, HANDLE Sou
             granted = DesiredAccess;
         if (!(Options & DUPLICATE_SAME_ATTRIBUTES))
             attributes = HandleAttributes;
-        status = ob_open_handle(body, granted, attributes, TargetHandle);
+        status = ob_open_handle_op(body, granted, attributes, TargetHandle,
+                                   OB_OPERATION_HANDLE_DUPLICATE);
         ob_dereference(body);
         if (!NT_SUCCESS(status))
             return status;

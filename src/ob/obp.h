@@ -69,6 +69,14 @@ BOOLEAN ob_queue_work(PWORK_QUEUE_ITEM item);
 
 WCHAR ob_upcase(WCHAR c);
 
+/* Object callbacks around handle creation (process and thread types). */
+ACCESS_MASK ob_callbacks_pre(struct ob_header *h, OB_OPERATION op, BOOLEAN kernel,
+                             ACCESS_MASK access, void **state);
+void ob_callbacks_post(void *state, ACCESS_MASK granted, NTSTATUS status);
+/* ob_open_handle for a given operation (create or duplicate). */
+NTSTATUS ob_open_handle_op(void *body, ACCESS_MASK granted, ULONG attributes, HANDLE *handle,
+                           OB_OPERATION op);
+
 /* Namespace init (idempotent, thread-safe). */
 void ob_namespace_init(void);
 

@@ -76,6 +76,8 @@ static void test_kebugcheckex_report(void **state)
         assert_true(kt_param(r, i, &v));
         assert_int_equal(v, 0x1111ull * (unsigned)(i + 1));
     }
+    assert_true(kt_has(r, "irql", "0"));
+    assert_true(kt_has(r, "process", "\"test_bugcheck\""));
     /* no driver in the stack and none named */
     assert_true(kt_has(r, "driver", "null"));
     /* frames are symbolized: the executive's exported DDI is named */

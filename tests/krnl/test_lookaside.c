@@ -259,6 +259,7 @@ static void test_paged_irql(void **state)
     char *r = kt_run_child(paged_lookaside_at_dispatch, NULL, &died);
     assert_true(died);
     assert_true(kt_has(r, "name", "\"IRQL_NOT_LESS_OR_EQUAL\""));
+    assert_true(kt_has(r, "irql", "2"));   /* the faulting thread's IRQL */
     free(r);
 }
 
