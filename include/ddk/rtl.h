@@ -524,7 +524,6 @@ FORCEINLINE void WriteRaw(LONG volatile *Destination, LONG Value) { *Destination
 #define _ReadWriteBarrier() __atomic_signal_fence(__ATOMIC_SEQ_CST)
 #define _ReadBarrier() __atomic_signal_fence(__ATOMIC_SEQ_CST)
 #define _WriteBarrier() __atomic_signal_fence(__ATOMIC_SEQ_CST)
-#define _mm_mfence() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #ifndef KeMemoryBarrier
 #define KeMemoryBarrier() MemoryBarrier()
 #endif
@@ -534,7 +533,6 @@ FORCEINLINE void WriteRaw(LONG volatile *Destination, LONG Value) { *Destination
 #ifndef YieldProcessor
 #define YieldProcessor() __builtin_ia32_pause()
 #endif
-#define _mm_pause() __builtin_ia32_pause()
 
 /* ------------------------------------------------------------------ */
 /* SLISTs (SLIST_HEADER is in ntdef.h)                                  */
