@@ -1189,7 +1189,6 @@ typedef struct _SECTION_OBJECT_POINTERS {
 typedef struct _IO_COMPLETION_CONTEXT {
     PVOID Port;
     PVOID Key;
-    LONG_PTR UsageCount;
 } IO_COMPLETION_CONTEXT, *PIO_COMPLETION_CONTEXT;
 
 typedef struct _FILE_OBJECT {
@@ -1702,6 +1701,7 @@ _Static_assert(offsetof(FILE_OBJECT, FileObjectExtension) == 0xd0,
 _Static_assert(sizeof(VPB) == 0x60, "VPB");
 _Static_assert(offsetof(VPB, VolumeLabel) == 0x20, "VPB.VolumeLabel");
 _Static_assert(sizeof(SECTION_OBJECT_POINTERS) == 0x18, "SECTION_OBJECT_POINTERS");
+_Static_assert(sizeof(IO_COMPLETION_CONTEXT) == 0x10, "IO_COMPLETION_CONTEXT");
 _Static_assert(sizeof(IO_SECURITY_CONTEXT) == 0x18, "IO_SECURITY_CONTEXT");
 _Static_assert(sizeof(DEVICE_CAPABILITIES) == 0x40, "DEVICE_CAPABILITIES");
 _Static_assert(offsetof(DEVICE_CAPABILITIES, DeviceState) == 0x10, "DEVICE_CAPABILITIES.DeviceState");
