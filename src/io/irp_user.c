@@ -224,6 +224,7 @@ NTSTATUS io_user_request(PFILE_OBJECT file, const struct io_user_params *params,
 {
     struct io_user_req local, *req = &local;
     struct io_probe_frame frame;
+    volatile NTSTATUS st;
 
     if (!file || !params || !file->DeviceObject)
         return STATUS_INVALID_PARAMETER;
@@ -262,7 +263,7 @@ NTSTATUS io_user_request(PFILE_OBJECT file, const struct io_user_params *params,
     if (!done)
         irp->Flags |= IRP_SYNCHRONOUS_API;
 
-    NTSTATUS st = io_user_build(irp, dev, params, req);
+    st = io_user_build(irp, dev, params, req);
     if (!NT_SUCCESS(st)) {
         io_irp_release_buffers(irp);
         IoFreeIrp(irp);
@@ -279,8 +280,13 @@ NTSTATUS io_user_request(PFILE_OBJECT file, const struct io_user_params *params,
     frame.len[1] = params->out_len;
     frame.writable[0] = frame.writable[1] = TRUE;   /* as user memory on Windows */
     io_probe_push(&frame);
-    st = IofCallDriver(dev, irp);
-    io_probe_pop(&frame);
+    /* An exception a dispatch routine leaves unhandled may be caught
+     * further out: the frame must not stay registered past this call. */
+    __try {
+        st = IofCallDriver(dev, irp);
+    } __finally {
+        io_probe_pop(&frame);
+    }
 
     if (done)
         return st;      /* req now belongs to completion */

@@ -21,6 +21,7 @@
 #define IOCTL_OVERFLOW CTL_CODE(FILE_DEVICE_UNKNOWN, 0x806, METHOD_BUFFERED, FILE_ANY_ACCESS)
 #define IOCTL_PEND     CTL_CODE(FILE_DEVICE_UNKNOWN, 0x807, METHOD_BUFFERED, FILE_ANY_ACCESS)
 #define IOCTL_WAIT     CTL_CODE(FILE_DEVICE_UNKNOWN, 0x808, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define IOCTL_RAISE    CTL_CODE(FILE_DEVICE_UNKNOWN, 0x809, METHOD_NEITHER, FILE_ANY_ACCESS)
 
 static volatile LONG waiting_irps;
 
@@ -111,6 +112,10 @@ static NTSTATUS bottom_ioctl(PIRP irp, PIO_STACK_LOCATION sp)
         }
         return complete(irp, st, 0);
     }
+    case IOCTL_RAISE:
+        /* completes, then lets an exception escape its dispatch routine */
+        complete(irp, STATUS_SUCCESS, 0);
+        ExRaiseStatus(STATUS_INVALID_PARAMETER_2);
     case IOCTL_OVERFLOW:
         return complete(irp, STATUS_SUCCESS, out_len + 100);
     case IOCTL_PEND:
@@ -252,6 +257,26 @@ static void test_probe_failures(void **state)
         .out = out, .out_len = sizeof(out), .mode = UserMode,
     };
     assert_int_equal(io_user_request(file, &p, NULL, NULL, &iosb), STATUS_INVALID_USER_BUFFER);
+}
+
+static void test_exception_through_request(void **state)
+{
+    (void)state;
+    UCHAR out[16];
+    IO_STATUS_BLOCK iosb;
+    volatile NTSTATUS caught = STATUS_SUCCESS;
+    LONG_PTR refs = ob_pointer_count(file);
+    ULONG depth = ddk_seh_depth();
+    __try {
+        ioctl(IOCTL_RAISE, NULL, 0, out, sizeof(out), &iosb);
+    } __except (EXCEPTION_EXECUTE_HANDLER) {
+        caught = GetExceptionCode();
+    }
+    assert_int_equal(caught, STATUS_INVALID_PARAMETER_2);
+    assert_int_equal(ddk_seh_depth(), depth);
+    /* the request's buffers are no longer valid user ranges */
+    assert_int_equal(io_probe(out, sizeof(out), 1, TRUE), STATUS_ACCESS_VIOLATION);
+    assert_int_equal(ob_pointer_count(file), refs);
 }
 
 static void test_information_clamped(void **state)
@@ -419,6 +444,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_methods, setup, teardown),
         cmocka_unit_test_setup_teardown(test_probe_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_information_clamped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_exception_through_request, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_write_by_device_flags, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_sync_and_async, setup, teardown),
         cmocka_unit_test_setup_teardown(test_user_cancel, setup, teardown),
