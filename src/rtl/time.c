@@ -81,3 +81,40 @@ BOOLEAN NTAPI RtlTimeFieldsToTime(PTIME_FIELDS TimeFields, PLARGE_INTEGER Time)
                      (long long)f->Milliseconds * TICKS_PER_MS;
     return TRUE;
 }
+
+#define TICKS_PER_SECOND 10000000LL
+#define EPOCH_1970 116444736000000000LL     /* 1970-01-01 in ticks since 1601 */
+#define EPOCH_1980 119600064000000000LL     /* 1980-01-01 */
+
+static BOOLEAN time_to_seconds(PLARGE_INTEGER Time, long long epoch, PULONG ElapsedSeconds)
+{
+    long long s;
+
+    if (Time->QuadPart < epoch)
+        return FALSE;
+    s = (Time->QuadPart - epoch) / TICKS_PER_SECOND;
+    if (s > 0xFFFFFFFFLL)
+        return FALSE;
+    *ElapsedSeconds = (ULONG)s;
+    return TRUE;
+}
+
+BOOLEAN NTAPI RtlTimeToSecondsSince1970(PLARGE_INTEGER Time, PULONG ElapsedSeconds)
+{
+    return time_to_seconds(Time, EPOCH_1970, ElapsedSeconds);
+}
+
+BOOLEAN NTAPI RtlTimeToSecondsSince1980(PLARGE_INTEGER Time, PULONG ElapsedSeconds)
+{
+    return time_to_seconds(Time, EPOCH_1980, ElapsedSeconds);
+}
+
+VOID NTAPI RtlSecondsSince1970ToTime(ULONG ElapsedSeconds, PLARGE_INTEGER Time)
+{
+    Time->QuadPart = EPOCH_1970 + (long long)ElapsedSeconds * TICKS_PER_SECOND;
+}
+
+VOID NTAPI RtlSecondsSince1980ToTime(ULONG ElapsedSeconds, PLARGE_INTEGER Time)
+{
+    Time->QuadPart = EPOCH_1980 + (long long)ElapsedSeconds * TICKS_PER_SECOND;
+}

@@ -166,12 +166,32 @@ NTSTATUS NTAPI RtlAppendUnicodeToString(PUNICODE_STRING Destination, PCWSTR Sour
     return rtl_append(Destination, Source, cb);
 }
 
+NTSTATUS NTAPI RtlAppendStringToString(PSTRING Destination, const STRING *Source)
+{
+    size_t total;
+
+    if (!Source || !Source->Length)
+        return STATUS_SUCCESS;
+    total = (size_t)Destination->Length + Source->Length;
+    if (total > Destination->MaximumLength)
+        return STATUS_BUFFER_TOO_SMALL;
+    memmove(Destination->Buffer + Destination->Length, Source->Buffer, Source->Length);
+    Destination->Length = (USHORT)total;
+    return STATUS_SUCCESS;
+}
+
 LONG NTAPI RtlCompareUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2,
                                    BOOLEAN CaseInSensitive)
 {
     return rtl_wstr_cmp(String1->Buffer, String1->Length / sizeof(WCHAR),
                         String2->Buffer, String2->Length / sizeof(WCHAR),
                         CaseInSensitive != FALSE);
+}
+
+LONG NTAPI RtlCompareUnicodeStrings(PCWCH String1, SIZE_T String1Length, PCWCH String2,
+                                    SIZE_T String2Length, BOOLEAN CaseInSensitive)
+{
+    return rtl_wstr_cmp(String1, String1Length, String2, String2Length, CaseInSensitive != FALSE);
 }
 
 BOOLEAN NTAPI RtlEqualUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2,

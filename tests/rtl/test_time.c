@@ -88,12 +88,40 @@ static void test_round_trip(void **state)
     }
 }
 
+static void test_seconds(void **state)
+{
+    LARGE_INTEGER t;
+    ULONG s;
+    TIME_FIELDS f;
+
+    (void)state;
+    RtlSecondsSince1970ToTime(0, &t);
+    assert_true(t.QuadPart == EPOCH_1970);
+    assert_true(RtlTimeToSecondsSince1970(&t, &s));
+    assert_int_equal(s, 0);
+    RtlSecondsSince1980ToTime(0, &t);
+    RtlTimeToTimeFields(&t, &f);
+    assert_int_equal(f.Year, 1980);
+    assert_int_equal(f.Month, 1);
+    assert_int_equal(f.Day, 1);
+    assert_true(RtlTimeToSecondsSince1970(&t, &s));
+    assert_int_equal(s, 315532800);               /* 1980-01-01 in Unix time */
+    t.QuadPart = EPOCH_1970 - 1;
+    assert_false(RtlTimeToSecondsSince1970(&t, &s));
+    t.QuadPart = EPOCH_1970 + 0x100000000LL * 10000000;
+    assert_false(RtlTimeToSecondsSince1970(&t, &s));
+    RtlSecondsSince1970ToTime(0xFFFFFFFF, &t);
+    assert_true(RtlTimeToSecondsSince1970(&t, &s));
+    assert_int_equal(s, 0xFFFFFFFF);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known),
         cmocka_unit_test(test_invalid),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_seconds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -132,6 +132,20 @@ static void test_compare(void **state)
     assert_true(RtlCompareString(&s1, &s2, TRUE) < 0);
     assert_true(RtlEqualString(&s1, &(STRING)RTL_CONSTANT_STRING("abc"), TRUE));
     assert_false(RtlEqualString(&s1, &(STRING)RTL_CONSTANT_STRING("abc"), FALSE));
+    assert_int_equal(RtlCompareUnicodeStrings(L"abc", 3, L"ABC", 3, TRUE), 0);
+    assert_true(RtlCompareUnicodeStrings(L"abc", 3, L"ABC", 3, FALSE) > 0);
+    assert_true(RtlCompareUnicodeStrings(L"ab", 2, L"abc", 3, FALSE) < 0);
+    {
+        char b[6] = "ab";
+        STRING d = { 2, sizeof(b), b };
+        STRING x = RTL_CONSTANT_STRING("cde");
+
+        assert_int_equal(RtlAppendStringToString(&d, &x), STATUS_SUCCESS);
+        assert_int_equal(d.Length, 5);
+        assert_memory_equal(b, "abcde", 5);
+        assert_int_equal(RtlAppendStringToString(&d, &x), STATUS_BUFFER_TOO_SMALL);
+        assert_int_equal(d.Length, 5);
+    }
 }
 
 static void test_case(void **state)
