@@ -184,4 +184,21 @@ NTSTRSAFE_DECL RtlUnicodeStringCchCatStringN(PUNICODE_STRING DestinationString, 
 NTSTRSAFE_DECL RtlUnicodeStringCbCatStringN(PUNICODE_STRING DestinationString, NTSTRSAFE_PCWSTR pszSrc,
                                             size_t cbToAppend);
 
+/* Ex forms: RemainingString (optional) describes the unused tail of the
+ * buffer on success or truncation; flags STRSAFE_IGNORE_NULLS,
+ * STRSAFE_FILL_BEHIND, STRSAFE_FILL_ON_FAILURE,
+ * STRSAFE_ZERO_LENGTH_ON_FAILURE, STRSAFE_NO_TRUNCATION. */
+NTSTRSAFE_DECL RtlUnicodeStringCopyEx(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString,
+                                      PUNICODE_STRING RemainingString, STRSAFE_DWORD dwFlags);
+NTSTRSAFE_DECL RtlUnicodeStringCopyStringEx(PUNICODE_STRING DestinationString, NTSTRSAFE_PCWSTR pszSrc,
+                                            PUNICODE_STRING RemainingString, STRSAFE_DWORD dwFlags);
+NTSTRSAFE_DECL RtlUnicodeStringCatEx(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString,
+                                     PUNICODE_STRING RemainingString, STRSAFE_DWORD dwFlags);
+NTSTRSAFE_DECL RtlUnicodeStringCatStringEx(PUNICODE_STRING DestinationString, NTSTRSAFE_PCWSTR pszSrc,
+                                           PUNICODE_STRING RemainingString, STRSAFE_DWORD dwFlags);
+NTSTRSAFE_DECL RtlUnicodeStringPrintfEx(PUNICODE_STRING DestinationString, PUNICODE_STRING RemainingString,
+                                        STRSAFE_DWORD dwFlags, NTSTRSAFE_PCWSTR pszFormat, ...);
+NTSTRSAFE_DECL RtlUnicodeStringVPrintfEx(PUNICODE_STRING DestinationString, PUNICODE_STRING RemainingString,
+                                         STRSAFE_DWORD dwFlags, NTSTRSAFE_PCWSTR pszFormat, va_list argList);
+
 #endif /* _NTSTRSAFE_H_INCLUDED_ */

@@ -524,3 +524,103 @@ NTSTATUS NTAPI RtlUnicodeStringVPrintf(PUNICODE_STRING DestinationString, NTSTRS
 
 NTSTATUS NTAPI RtlUnicodeStringPrintf(PUNICODE_STRING DestinationString, NTSTRSAFE_PCWSTR pszFormat, ...)
 { SS_VARARGS(RtlUnicodeStringVPrintf(DestinationString, pszFormat, ap), pszFormat); }
+
+/* ---- UNICODE_STRING Ex forms ---- */
+
+#define US_EX_FLAGS (0xFFu | STRSAFE_IGNORE_NULLS | STRSAFE_FILL_BEHIND | STRSAFE_FILL_ON_FAILURE | \
+                     STRSAFE_ZERO_LENGTH_ON_FAILURE | STRSAFE_NO_TRUNCATION)
+
+/* Applies the flags after an operation that started from orig_len bytes
+ * (a Cat) or 0 (a Copy) and reports the remaining space. */
+static NTSTATUS us_ex_finish(NTSTATUS st, PUNICODE_STRING d, USHORT orig_len,
+                             PUNICODE_STRING remaining, ULONG flags)
+{
+    bool d_ok = us_valid(d);
+    int fill = STRSAFE_GET_FILL_PATTERN(flags);
+
+    if (d_ok && st != STATUS_SUCCESS) {
+        if (flags & STRSAFE_FILL_ON_FAILURE) {
+            memset(d->Buffer, fill, d->MaximumLength);
+            d->Length = fill ? d->MaximumLength : 0;
+        }
+        if (flags & STRSAFE_ZERO_LENGTH_ON_FAILURE)
+            d->Length = 0;
+        else if ((flags & STRSAFE_NO_TRUNCATION) && st == STATUS_BUFFER_OVERFLOW)
+            d->Length = orig_len;
+    } else if (d_ok && (flags & STRSAFE_FILL_BEHIND) && d->Length < d->MaximumLength) {
+        memset((char *)d->Buffer + d->Length, fill, d->MaximumLength - d->Length);
+    }
+    if (remaining && d_ok && (NT_SUCCESS(st) || st == STATUS_BUFFER_OVERFLOW)) {
+        remaining->Buffer = d->Buffer ? d->Buffer + d->Length / sizeof(WCHAR) : NULL;
+        remaining->Length = 0;
+        remaining->MaximumLength = (USHORT)(d->MaximumLength - d->Length);
+    }
+    return st;
+}
+
+static NTSTATUS us_ex_put(PUNICODE_STRING d, const WCHAR *src, size_t n, bool append,
+                          PUNICODE_STRING remaining, ULONG flags)
+{
+    USHORT orig;
+
+    if (flags & ~(ULONG)US_EX_FLAGS)
+        return STATUS_INVALID_PARAMETER;
+    if (!us_valid(d))
+        return STATUS_INVALID_PARAMETER;
+    orig = append ? d->Length : 0;
+    return us_ex_finish(us_put(d, src, n, append), d, orig, remaining, flags);
+}
+
+static NTSTATUS us_ex_ustr(PUNICODE_STRING d, PCUNICODE_STRING s, bool append,
+                           PUNICODE_STRING remaining, ULONG flags)
+{
+    static const WCHAR empty = 0;
+
+    if (!s && (flags & STRSAFE_IGNORE_NULLS))
+        return us_ex_put(d, &empty, 0, append, remaining, flags);
+    if (!us_valid(s))
+        return us_ex_finish(STATUS_INVALID_PARAMETER, d, append && us_valid(d) ? d->Length : 0,
+                            remaining, flags);
+    return us_ex_put(d, s->Buffer, s->Length / sizeof(WCHAR), append, remaining, flags);
+}
+
+static NTSTATUS us_ex_sz(PUNICODE_STRING d, const WCHAR *s, bool append,
+                         PUNICODE_STRING remaining, ULONG flags)
+{
+    static const WCHAR empty = 0;
+
+    if (!s && (flags & STRSAFE_IGNORE_NULLS))
+        s = &empty;
+    if (!s)
+        return us_ex_finish(STATUS_INVALID_PARAMETER, d, append && us_valid(d) ? d->Length : 0,
+                            remaining, flags);
+    return us_ex_put(d, s, rtl_wcsnlen(s, NTSTRSAFE_UNICODE_STRING_MAX_CCH), append, remaining,
+                     flags);
+}
+
+NTSTATUS NTAPI RtlUnicodeStringCopyEx(PUNICODE_STRING d, PCUNICODE_STRING s, PUNICODE_STRING rem,
+                                      STRSAFE_DWORD f)
+{ return us_ex_ustr(d, s, false, rem, f); }
+NTSTATUS NTAPI RtlUnicodeStringCatEx(PUNICODE_STRING d, PCUNICODE_STRING s, PUNICODE_STRING rem,
+                                     STRSAFE_DWORD f)
+{ return us_ex_ustr(d, s, true, rem, f); }
+NTSTATUS NTAPI RtlUnicodeStringCopyStringEx(PUNICODE_STRING d, NTSTRSAFE_PCWSTR s, PUNICODE_STRING rem,
+                                            STRSAFE_DWORD f)
+{ return us_ex_sz(d, s, false, rem, f); }
+NTSTATUS NTAPI RtlUnicodeStringCatStringEx(PUNICODE_STRING d, NTSTRSAFE_PCWSTR s, PUNICODE_STRING rem,
+                                           STRSAFE_DWORD f)
+{ return us_ex_sz(d, s, true, rem, f); }
+
+NTSTATUS NTAPI RtlUnicodeStringVPrintfEx(PUNICODE_STRING d, PUNICODE_STRING rem, STRSAFE_DWORD f,
+                                         NTSTRSAFE_PCWSTR fmt, va_list ap)
+{
+    if (f & ~(ULONG)US_EX_FLAGS)
+        return STATUS_INVALID_PARAMETER;
+    if (!us_valid(d))
+        return STATUS_INVALID_PARAMETER;
+    return us_ex_finish(RtlUnicodeStringVPrintf(d, fmt, ap), d, 0, rem, f);
+}
+
+NTSTATUS NTAPI RtlUnicodeStringPrintfEx(PUNICODE_STRING d, PUNICODE_STRING rem, STRSAFE_DWORD f,
+                                        NTSTRSAFE_PCWSTR fmt, ...)
+{ SS_VARARGS(RtlUnicodeStringVPrintfEx(d, rem, f, fmt, ap), fmt); }

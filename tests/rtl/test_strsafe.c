@@ -230,6 +230,46 @@ static void test_unicode_string_forms(void **state)
     assert_int_equal(RtlUnicodeStringPrintf(&d, L"%y"), STATUS_INVALID_PARAMETER);
 }
 
+static void test_unicode_string_ex(void **state)
+{
+    WCHAR buf[6];
+    UNICODE_STRING d = { 0, sizeof(buf), buf }, rem;
+    UNICODE_STRING s = RTL_CONSTANT_STRING(L"abcdefgh");
+
+    (void)state;
+    assert_int_equal(RtlUnicodeStringCopyStringEx(&d, L"ab", &rem, 0), STATUS_SUCCESS);
+    assert_int_equal(d.Length, 4);
+    assert_ptr_equal(rem.Buffer, buf + 2);
+    assert_int_equal(rem.Length, 0);
+    assert_int_equal(rem.MaximumLength, 8);
+    assert_int_equal(RtlUnicodeStringCatStringEx(&d, L"cd", &rem, STRSAFE_FILL_BEHIND | 0xAA),
+                     STATUS_SUCCESS);
+    assert_int_equal(d.Length, 8);
+    assert_int_equal(buf[4], 0xAAAA);
+    assert_int_equal(buf[5], 0xAAAA);
+    /* No truncation: a Cat that does not fit leaves the string as it was. */
+    assert_int_equal(RtlUnicodeStringCatEx(&d, &s, &rem, STRSAFE_NO_TRUNCATION), STATUS_BUFFER_OVERFLOW);
+    assert_int_equal(d.Length, 8);
+    assert_int_equal(rem.MaximumLength, 4);
+    assert_int_equal(RtlUnicodeStringCopyEx(&d, &s, NULL, STRSAFE_ZERO_LENGTH_ON_FAILURE),
+                     STATUS_BUFFER_OVERFLOW);
+    assert_int_equal(d.Length, 0);
+    assert_int_equal(RtlUnicodeStringCopyEx(&d, &s, NULL, 0), STATUS_BUFFER_OVERFLOW);
+    assert_int_equal(d.Length, 12);
+    assert_int_equal(RtlUnicodeStringCopyStringEx(&d, NULL, &rem, STRSAFE_IGNORE_NULLS), STATUS_SUCCESS);
+    assert_int_equal(d.Length, 0);
+    assert_int_equal(RtlUnicodeStringCopyStringEx(&d, NULL, NULL, 0), STATUS_INVALID_PARAMETER);
+    assert_int_equal(RtlUnicodeStringCopyEx(&d, &s, NULL, 0x10000), STATUS_INVALID_PARAMETER);
+    assert_int_equal(RtlUnicodeStringPrintfEx(&d, &rem, 0, L"%d", 42), STATUS_SUCCESS);
+    assert_int_equal(d.Length, 4);
+    assert_memory_equal(buf, L"42", 4);
+    assert_int_equal(rem.MaximumLength, 8);
+    assert_int_equal(RtlUnicodeStringPrintfEx(&d, NULL, STRSAFE_FILL_ON_FAILURE, L"%s", L"too long"),
+                     STATUS_BUFFER_OVERFLOW);
+    assert_int_equal(d.Length, 0);              /* filled with zeros: empty */
+    assert_int_equal(buf[0], 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -239,6 +279,7 @@ int main(void)
         cmocka_unit_test(test_printf),
         cmocka_unit_test(test_length),
         cmocka_unit_test(test_unicode_string_forms),
+        cmocka_unit_test(test_unicode_string_ex),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
