@@ -3,11 +3,12 @@
  *
  * Design: one table for the process (the executive is one "system
  * process"), an array of entries grown by doubling, guarded by one mutex.
- * A handle value encodes (index + 1) << 2 in bits 2..25, the entry's
- * generation in bits 26..45 and, for OBJ_KERNEL_HANDLE, bits 47..63 set
- * (kernel handles look negative, as on Windows). Bits 0..1 are ignored
+ * Handle values are 32-bit numbers, sign-extended, as on 64-bit Windows
+ * (HandleToLong / LongToHandle round-trip them): (index + 1) << 2 in bits
+ * 2..21, the entry's generation in bits 22..30, and bit 31 set (so the
+ * value looks negative) for an OBJ_KERNEL_HANDLE. Bits 0..1 are ignored
  * (Windows leaves them to applications). A slot's generation advances
- * every time it is freed, and freed slots are reused in FIFO order, so a
+ * every time it is freed and freed slots are reused in FIFO order, so a
  * stale handle finds a different generation and a forged one almost
  * never matches: both get STATUS_INVALID_HANDLE, never a crash.
  *
@@ -21,15 +22,17 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#define OB_INDEX_BITS   24
-#define OB_GEN_BITS     20
+#define OB_INDEX_BITS   20
+#define OB_GEN_BITS     9
 #define OB_INDEX_SHIFT  2
 #define OB_GEN_SHIFT    (OB_INDEX_SHIFT + OB_INDEX_BITS)
 #define OB_INDEX_MASK   ((1u << OB_INDEX_BITS) - 1)
 #define OB_GEN_MASK     ((1u << OB_GEN_BITS) - 1)
-#define OB_KERNEL_BITS  0xFFFF800000000000ull
+#define OB_KERNEL_BITS  0xFFFFFFFF80000000ull   /* bit 31, sign-extended */
 #define OB_MAX_HANDLES  (OB_INDEX_MASK - 1)
 #define OB_NO_FREE      0xFFFFFFFFu
+
+_Static_assert(OB_GEN_SHIFT + OB_GEN_BITS == 31, "handle fields fill bits 2..30");
 
 struct ob_handle_entry {
     struct ob_header *object;   /* NULL: free */
@@ -67,9 +70,7 @@ static struct ob_handle_entry *ob_decode_locked(HANDLE handle, KPROCESSOR_MODE m
     struct ob_handle_entry *e;
 
     if (top != 0 && top != OB_KERNEL_BITS)
-        return NULL;
-    if (v & (1ull << 46))
-        return NULL;
+        return NULL;                    /* not a sign-extended 32-bit value */
     kernel = top != 0;
     i = (ULONG)((v >> OB_INDEX_SHIFT) & OB_INDEX_MASK);
     gen = (ULONG)((v >> OB_GEN_SHIFT) & OB_GEN_MASK);

@@ -15,6 +15,7 @@
 #include "krnl/krnl.h"
 #include "ke/ke.h"
 
+#include <pthread.h>
 #include <string.h>
 
 const GENERIC_MAPPING se_file_mapping = {
@@ -91,10 +92,17 @@ NTSTATUS se_access_check(PSECURITY_DESCRIPTOR sd, const struct se_identity *id,
 
 /* Without a token (capture failed for lack of memory) a subject is the
  * nobody user: failing closed. */
+static struct se_identity se_nobody_id;
+static pthread_once_t se_nobody_once = PTHREAD_ONCE_INIT;
+
+static void se_nobody_init(void)
+{
+    se_identity_init(&se_nobody_id, SE_NOBODY_UID, SE_NOBODY_UID, NULL, 0);
+    se_nobody_id.flags = SE_ID_ANONYMOUS;
+}
+
 static const struct se_identity *se_subject_identity(PSECURITY_SUBJECT_CONTEXT sc)
 {
-    static struct se_identity nobody;
-    static int nobody_init;
     const struct se_identity *id = NULL;
 
     if (sc) {
@@ -105,12 +113,8 @@ static const struct se_identity *se_subject_identity(PSECURITY_SUBJECT_CONTEXT s
     }
     if (id)
         return id;
-    if (!__atomic_load_n(&nobody_init, __ATOMIC_ACQUIRE)) {
-        se_identity_init(&nobody, SE_NOBODY_UID, SE_NOBODY_UID, NULL, 0);
-        nobody.flags = SE_ID_ANONYMOUS;
-        __atomic_store_n(&nobody_init, 1, __ATOMIC_RELEASE);
-    }
-    return &nobody;
+    pthread_once(&se_nobody_once, se_nobody_init);
+    return &se_nobody_id;
 }
 
 NTKERNELAPI VOID NTAPI SeCaptureSubjectContext(PSECURITY_SUBJECT_CONTEXT SubjectContext)

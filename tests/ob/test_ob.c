@@ -191,6 +191,13 @@ static void test_handle_values(void **state)
     assert_int_equal((ULONG_PTR)hu & 3, 0);
     assert_true((LONG_PTR)hk < 0);                  /* kernel handles look negative */
     assert_true((LONG_PTR)hu > 0);
+    /* Both are 32-bit values, sign-extended, as on 64-bit Windows. */
+    assert_true((LONG_PTR)hk == (LONG_PTR)(LONG)(ULONG)(ULONG_PTR)hk);
+    assert_true((ULONG_PTR)hu <= 0x7FFFFFFF);
+    /* A kernel handle truncated and zero-extended is not that handle. */
+    assert_int_equal(ObReferenceObjectByHandle((HANDLE)(ULONG_PTR)(ULONG)(ULONG_PTR)hk, 0,
+                                               test_type, KernelMode, &o, NULL),
+                     STATUS_INVALID_HANDLE);
     /* A kernel handle is refused to UserMode. */
     assert_int_equal(ObReferenceObjectByHandle(hk, 0, test_type, UserMode, &o, NULL),
                      STATUS_INVALID_HANDLE);
@@ -245,8 +252,10 @@ static void test_forged_handles(void **state)
 
         seed = seed * 1103515245 + 12345;
         v = ((ULONG_PTR)seed << 33) ^ ((ULONG_PTR)rand_r(&seed) << 2) ^ (ULONG_PTR)i;
-        if (i & 1)
+        if (i % 3 == 1)
             v &= 0xFFFFF;                           /* small values like real handles */
+        else if (i % 3 == 2)
+            v = (ULONG_PTR)(LONG_PTR)(LONG)(ULONG)v; /* any 32-bit value, sign-extended */
         if ((v & ~3ull) == ((ULONG_PTR)h & ~3ull))
             continue;
         s = ObReferenceObjectByHandle((HANDLE)v, 0, NULL, KernelMode, &o, NULL);
