@@ -13,7 +13,11 @@
  * the calling thread; until reg_txn_commit()/reg_txn_abort() every registry
  * call made by that thread (reg_* and Zw*Key alike) joins it, so several
  * changes become visible (and durable) at once or not at all. Other threads'
- * writes wait meanwhile (LMDB has one writer per environment).
+ * writes wait meanwhile (LMDB has one writer per environment). A call that
+ * fails before changing anything (the usual case: bad name, missing key,
+ * access) leaves the transaction as it was; one that fails after a partial
+ * change (I/O error, reg_key_delete_tree meeting a read-only key) dooms
+ * it: reg_txn_commit then aborts and returns that failure.
  *
  * Lifetimes: reg_key_open/create return a reference that the caller drops
  * with reg_key_close(). A reference to a key that is later deleted stays

@@ -72,12 +72,13 @@ struct reg_key {
     struct reg_enum_cache value_cache;
 };
 
-/* One registry operation: lazily begun transactions on the stores. Joins
- * the thread's installer transaction (as nested transactions) if any. */
+/* One registry operation: lazily begun transactions on the stores, or the
+ * thread's installer transaction when one is open. */
 struct reg_ctx {
     MDB_txn *txn[REG_NSTORES];
     bool write;
     bool in_outer;
+    bool wrote;                /* changed something (see reg_ctx_end) */
     const struct reg_caller *caller;
 };
 

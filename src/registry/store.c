@@ -77,6 +77,7 @@ static struct {
 struct reg_txn {
     MDB_txn *txn[REG_NSTORES];
     const struct reg_caller *caller;
+    NTSTATUS doomed;           /* first failure after a change, else success */
 };
 static __thread struct reg_txn *reg_tls_txn;
 static __thread const struct reg_caller *reg_tls_caller;
@@ -525,8 +526,13 @@ NTSTATUS reg_ctx_txn(struct reg_ctx *cx, int store, MDB_txn **out)
             if (!NT_SUCCESS(st))
                 return st;
         }
-        MDB_txn *parent = cx->in_outer ? reg_tls_txn->txn[store] : NULL;
-        rc = mdb_txn_begin(reg_state.st[store].env, parent, cx->write ? 0 : MDB_RDONLY,
+        if (cx->in_outer) {
+            /* The installer's transaction itself, not a nested one: LMDB
+             * allocates megabytes of page lists per nested transaction. */
+            *out = reg_tls_txn->txn[store];
+            return STATUS_SUCCESS;
+        }
+        rc = mdb_txn_begin(reg_state.st[store].env, NULL, cx->write ? 0 : MDB_RDONLY,
                            &cx->txn[store]);
         if (rc) {
             cx->txn[store] = NULL;
@@ -540,6 +546,17 @@ NTSTATUS reg_ctx_txn(struct reg_ctx *cx, int store, MDB_txn **out)
 NTSTATUS reg_ctx_end(struct reg_ctx *cx, NTSTATUS st)
 {
     bool commit = cx->write && NT_SUCCESS(st);
+
+    if (cx->in_outer) {
+        /* Operations check before they change anything, so a failure
+         * normally leaves the installer's transaction untouched. One that
+         * failed after a change (an I/O error, a read-only key deep in a
+         * tree being deleted) cannot be undone alone: the whole
+         * transaction is doomed and its commit fails with this status. */
+        if (!NT_SUCCESS(st) && cx->wrote && NT_SUCCESS(reg_tls_txn->doomed))
+            reg_tls_txn->doomed = st;
+        return st;
+    }
 
     /* Volatile first on commit: if the durable commit then fails, the only
      * loss is in the store that does not survive a restart anyway. */
@@ -608,6 +625,11 @@ NTSTATUS reg_txn_commit(struct reg_txn *t)
 
     if (!t || t != reg_tls_txn)
         return STATUS_INVALID_PARAMETER;
+    if (!NT_SUCCESS(t->doomed)) {
+        st = t->doomed;
+        reg_txn_abort(t);
+        return st;
+    }
     /* Durable first here: the installer's changes are what must hold; a
      * failure there aborts the volatile half too. */
     rc = mdb_txn_commit(t->txn[REG_DURABLE]);
@@ -635,6 +657,22 @@ void reg_txn_abort(struct reg_txn *t)
 }
 
 /* ---- key records ------------------------------------------------------ */
+
+/* Every change goes through these, so that an operation that fails after
+ * changing something inside an installer transaction is known (the
+ * transaction is then doomed: see reg_ctx_end). */
+static int cx_put(struct reg_ctx *cx, MDB_txn *txn, MDB_dbi dbi, MDB_val *k, MDB_val *v,
+                  unsigned flags)
+{
+    cx->wrote = true;
+    return mdb_put(txn, dbi, k, v, flags);
+}
+
+static int cx_del(struct reg_ctx *cx, MDB_txn *txn, MDB_dbi dbi, MDB_val *k, MDB_val *v)
+{
+    cx->wrote = true;
+    return mdb_del(txn, dbi, k, v);
+}
 
 struct reg_krec_buf {
     struct reg_krec r;
@@ -685,7 +723,7 @@ static NTSTATUS krec_put3(struct reg_ctx *cx, uint64_t id, struct reg_krec *r,
     if (!NT_SUCCESS(st = reg_ctx_txn(cx, s, &txn)))
         return st;
     put_be64(kb, id);
-    rc = mdb_put(txn, reg_state.st[s].key, &k, &v, MDB_RESERVE);
+    rc = cx_put(cx, txn, reg_state.st[s].key, &k, &v, MDB_RESERVE);
     if (rc)
         return reg_mdb_status(rc);
     uint8_t *p = v.mv_data;
@@ -756,9 +794,9 @@ static NTSTATUS vaux_put(struct reg_ctx *cx, uint64_t parent, const struct reg_v
         return st;
     put_be64(kb, parent);
     if (a->subkeys == 0)
-        rc = mdb_del(txn, reg_state.st[REG_VOLATILE].vaux, &k, NULL);
+        rc = cx_del(cx, txn, reg_state.st[REG_VOLATILE].vaux, &k, NULL);
     else
-        rc = mdb_put(txn, reg_state.st[REG_VOLATILE].vaux, &k, &v, 0);
+        rc = cx_put(cx, txn, reg_state.st[REG_VOLATILE].vaux, &k, &v, 0);
     if (rc == MDB_NOTFOUND)
         rc = 0;
     return reg_mdb_status(rc);
@@ -827,7 +865,7 @@ static NTSTATUS reg_next_id(struct reg_ctx *cx, int s, uint64_t *id)
     *id = next++;
     v.mv_data = &next;
     v.mv_size = 8;
-    return reg_mdb_status(mdb_put(txn, reg_state.st[s].meta, &k, &v, 0));
+    return reg_mdb_status(cx_put(cx, txn, reg_state.st[s].meta, &k, &v, 0));
 }
 
 static NTSTATUS child_get(struct reg_ctx *cx, int s, uint64_t parent, const WCHAR *name,
@@ -934,7 +972,7 @@ NTSTATUS reg_st_create(struct reg_ctx *cx, uint64_t parent, const WCHAR *name, s
     put_be64(idb, id);
     if (!NT_SUCCESS(st = reg_ctx_txn(cx, s, &txn)))
         return st;
-    rc = mdb_put(txn, reg_state.st[s].child, &ck, &cv, MDB_NOOVERWRITE);
+    rc = cx_put(cx, txn, reg_state.st[s].child, &ck, &cv, MDB_NOOVERWRITE);
     if (rc)
         return rc == MDB_KEYEXIST ? STATUS_OBJECT_NAME_COLLISION : reg_mdb_status(rc);
     *out_id = id;
@@ -944,13 +982,14 @@ NTSTATUS reg_st_create(struct reg_ctx *cx, uint64_t parent, const WCHAR *name, s
 }
 
 /* Deletes every entry of dbi whose key starts with the 8-byte prefix. */
-static NTSTATUS del_prefix(MDB_txn *txn, MDB_dbi dbi, uint64_t prefix)
+static NTSTATUS del_prefix(struct reg_ctx *cx, MDB_txn *txn, MDB_dbi dbi, uint64_t prefix)
 {
     uint8_t kb[8];
     MDB_val k = { 8, kb }, v;
     MDB_cursor *c;
     int rc;
 
+    cx->wrote = true;
     if ((rc = mdb_cursor_open(txn, dbi, &c)))
         return reg_mdb_status(rc);
     /* Re-seek after every delete: simple and O(log n) per entry. */
@@ -1002,18 +1041,18 @@ NTSTATUS reg_st_delete(struct reg_ctx *cx, uint64_t id)
         goto out;
     uint8_t kb[REG_ENC_MAX];
     MDB_val k = { reg_encode(kb, parent, name, cch), kb };
-    if ((rc = mdb_del(txn, reg_state.st[s].child, &k, NULL))) {
+    if ((rc = cx_del(cx, txn, reg_state.st[s].child, &k, NULL))) {
         st = reg_mdb_status(rc);
         goto out;
     }
     put_be64(kb, id);
     k.mv_size = 8;
-    if ((rc = mdb_del(txn, reg_state.st[s].key, &k, NULL))) {
+    if ((rc = cx_del(cx, txn, reg_state.st[s].key, &k, NULL))) {
         st = reg_mdb_status(rc);
         goto out;
     }
-    if (!NT_SUCCESS(st = del_prefix(txn, reg_state.st[s].value, id)) ||
-        !NT_SUCCESS(st = del_prefix(txn, reg_state.st[s].vorder, id)))
+    if (!NT_SUCCESS(st = del_prefix(cx, txn, reg_state.st[s].value, id)) ||
+        !NT_SUCCESS(st = del_prefix(cx, txn, reg_state.st[s].vorder, id)))
         goto out;
     if (reg_store_of(parent) == s) {
         if (!NT_SUCCESS(st = krec_get(cx, parent, &pb)))
@@ -1226,13 +1265,13 @@ NTSTATUS reg_st_set_value(struct reg_ctx *cx, uint64_t id, const WCHAR *name, si
         b.r.values++;
         put_be64(ok, id);
         put_be32(ok + 8, vr.seq);
-        if ((rc = mdb_put(txn, reg_state.st[s].vorder, &okv, &ov, 0)))
+        if ((rc = cx_put(cx, txn, reg_state.st[s].vorder, &okv, &ov, 0)))
             return reg_mdb_status(rc);
     } else {
         return reg_mdb_status(rc);
     }
     v.mv_size = sizeof(vr) + 2 * cch + size;
-    if ((rc = mdb_put(txn, reg_state.st[s].value, &k, &v, MDB_RESERVE))) {
+    if ((rc = cx_put(cx, txn, reg_state.st[s].value, &k, &v, MDB_RESERVE))) {
         free(kept);
         return reg_mdb_status(rc);
     }
@@ -1267,13 +1306,13 @@ NTSTATUS reg_st_delete_value(struct reg_ctx *cx, uint64_t id, const WCHAR *name,
     if ((rc = mdb_get(txn, reg_state.st[s].value, &k, &v)))
         return reg_mdb_status(rc);
     memcpy(&vr, v.mv_data, sizeof(vr));
-    if ((rc = mdb_del(txn, reg_state.st[s].value, &k, NULL)))
+    if ((rc = cx_del(cx, txn, reg_state.st[s].value, &k, NULL)))
         return reg_mdb_status(rc);
     uint8_t ok[12];
     MDB_val okv = { 12, ok };
     put_be64(ok, id);
     put_be32(ok + 8, vr.seq);
-    if ((rc = mdb_del(txn, reg_state.st[s].vorder, &okv, NULL)) && rc != MDB_NOTFOUND)
+    if ((rc = cx_del(cx, txn, reg_state.st[s].vorder, &okv, NULL)) && rc != MDB_NOTFOUND)
         return reg_mdb_status(rc);
     if (!NT_SUCCESS(st = krec_get(cx, id, &b)))
         return st;

@@ -372,7 +372,7 @@ static void test_enumeration_order(void **state)
             assert_int_equal(ZwEnumerateKey(h, i, KeyBasicInformation, &buf, sizeof(buf), &res),
                              STATUS_SUCCESS);
             for (ULONG j = 0; j < buf.b.NameLength / 2; j++)
-                name[j] = (char)buf.b.Name[j];
+                name[j] = (char)((const WCHAR *)buf.b.Name)[j];
             assert_string_equal(name, sorted[i]);
         }
         assert_int_equal(ZwEnumerateKey(h, 9, KeyBasicInformation, &buf, sizeof(buf), &res),
@@ -392,7 +392,7 @@ static void test_enumeration_order(void **state)
             assert_int_equal(ZwEnumerateValueKey(h, i, KeyValueBasicInformation, &buf,
                                                  sizeof(buf), &res), STATUS_SUCCESS);
             for (ULONG j = 0; j < buf.v.NameLength / 2; j++)
-                name[j] = (char)buf.v.Name[j];
+                name[j] = (char)((const WCHAR *)buf.v.Name)[j];
             assert_string_equal(name, vorder[i]);
         }
     }
@@ -408,7 +408,7 @@ static void test_enumeration_order(void **state)
         assert_int_equal(ZwEnumerateValueKey(h, i, KeyValueBasicInformation, &buf, sizeof(buf),
                                              &res), STATUS_SUCCESS);
         for (ULONG j = 0; j < buf.v.NameLength / 2; j++)
-            name[j] = (char)buf.v.Name[j];
+            name[j] = (char)((const WCHAR *)buf.v.Name)[j];
         assert_string_equal(name, vorder[i]);
     }
     assert_int_equal(ZwEnumerateKey(h, 8, KeyBasicInformation, &buf, sizeof(buf), &res),

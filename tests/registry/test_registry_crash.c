@@ -8,6 +8,7 @@
  */
 #include "regtest.h"
 
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -22,8 +23,9 @@ static void fill_blob(UCHAR *b, ULONG n, ULONG *len)
     memset(b, (int)(n & 0xff), *len);
 }
 
-/* The child: never returns. */
-static void writer(void)
+/* The child: never returns. Tells the parent on ready_fd once the
+ * registry is open. */
+static void writer(int ready_fd)
 {
     struct reg_key *k;
     UCHAR blob[3001];
@@ -35,6 +37,8 @@ static void writer(void)
     if (!NT_SUCCESS(reg_key_open(&installer, NULL, CRASH_KEY, KEY_ALL_ACCESS, &k)))
         _exit(2);
     if (!NT_SUCCESS(zopen(&h, NULL, CRASH_KEY_W, KEY_ALL_ACCESS)))
+        _exit(2);
+    if (write(ready_fd, "r", 1) != 1)
         _exit(2);
     for (;;) {
         struct reg_txn *t;
@@ -97,7 +101,7 @@ static void check_state(ULONG *a_out)
 
 static void test_sigkill_loop(void **state)
 {
-    int kills = 200, mid_progress = 0;
+    int kills = 200, mid_progress = 0, ready = 0;
     const char *e = getenv("DDK_REG_KILLS");
     ULONG last = 0, a;
     struct reg_key *k, *s;
@@ -123,14 +127,30 @@ static void test_sigkill_loop(void **state)
 
     for (int i = 0; i < kills; i++) {
         reg_shutdown();       /* the child opens its own environment */
+        int pfd[2];
+        assert_int_equal(pipe(pfd), 0);
         pid_t pid = fork();
         assert_true(pid >= 0);
-        if (pid == 0)
-            writer();
-        /* 0..40 ms: sometimes during the child's start-up (opening the
-         * stores takes a few ms), mostly in the middle of some transaction
-         * or commit. */
-        struct timespec d = { 0, (long)(rand() % 40000) * 1000 };
+        if (pid == 0) {
+            close(pfd[0]);
+            writer(pfd[1]);
+        }
+        close(pfd[1]);
+        struct timespec d;
+        if (i % 2) {
+            /* Kill blindly within 0..40 ms: sometimes while the child is
+             * still opening the stores, else inside some transaction. */
+            d = (struct timespec){ 0, (long)(rand() % 40000) * 1000 };
+        } else {
+            /* Wait until the child runs its loop, then 0..15 ms: inside a
+             * transaction or its commit (one fdatasync) most of the time. */
+            struct pollfd p = { pfd[0], POLLIN, 0 };
+            char c;
+            if (poll(&p, 1, 10000) == 1 && read(pfd[0], &c, 1) == 1)
+                ready++;
+            d = (struct timespec){ 0, (long)(rand() % 15000) * 1000 };
+        }
+        close(pfd[0]);
         nanosleep(&d, NULL);
         kill(pid, SIGKILL);
         int status;
@@ -145,11 +165,11 @@ static void test_sigkill_loop(void **state)
         last = a;
     }
     double dt = regtest_now() - t0;
-    printf("# %d kills in %.1f s; %u transactions committed; progress seen after %d kills\n",
-           kills, dt, last, mid_progress);
+    printf("# %d kills in %.1f s; %u transactions committed; progress seen after %d kills; "
+           "%d kills after the writer was ready\n", kills, dt, last, mid_progress, ready);
+    assert_true(ready >= kills / 2 - 2);
     /* The writer got real work done between many of the kills. */
-    assert_true(mid_progress > kills / 8);
-    assert_true(last > (ULONG)kills / 4);
+    assert_true(mid_progress >= kills / 10);
 }
 
 int main(void)

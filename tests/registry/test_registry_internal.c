@@ -102,6 +102,26 @@ static void test_txn(void **state)
                      STATUS_SUCCESS);
     assert_int_equal(reg_txn_commit(t), STATUS_SUCCESS);
     ZwClose(h);
+
+    /* A call that fails half-way dooms the transaction: deleting a tree
+     * (as a non-installer) that holds a read-only key deep inside. */
+    struct reg_key *tree, *ro;
+    assert_int_equal(reg_key_create(&installer, k, "Tree\\A", KEY_ALL_ACCESS, REG_CREATE_PARENTS,
+                                    NULL, &ro), STATUS_SUCCESS);
+    reg_key_close(ro);
+    assert_int_equal(reg_key_create(&installer, k, "Tree\\B", KEY_ALL_ACCESS, 0, NULL, &ro),
+                     STATUS_SUCCESS);
+    assert_int_equal(reg_key_set_readonly(&installer, ro, TRUE), STATUS_SUCCESS);
+    reg_key_close(ro);
+    assert_int_equal(reg_key_open(&installer, k, "Tree", KEY_ALL_ACCESS, &tree), STATUS_SUCCESS);
+    assert_int_equal(reg_txn_begin(&installer, &t), STATUS_SUCCESS);
+    assert_int_equal(reg_value_set_dword(&installer, k, "C", 3), STATUS_SUCCESS);
+    assert_int_equal(reg_key_delete_tree(&kernel, tree), STATUS_ACCESS_DENIED);
+    assert_int_equal(reg_txn_commit(t), STATUS_ACCESS_DENIED);
+    assert_int_equal(reg_value_query_dword(&kernel, k, "C", &v), STATUS_OBJECT_NAME_NOT_FOUND);
+    assert_int_equal(reg_key_open(&kernel, tree, "A", KEY_READ, &ro), STATUS_SUCCESS);
+    reg_key_close(ro);
+    reg_key_close(tree);
     reg_key_close(k);
     regtest_restart();
     assert_int_equal(reg_key_open(&kernel, NULL, "\\Registry\\Machine\\Software\\Txn", KEY_READ,
