@@ -150,7 +150,12 @@ NTSTATUS reg_resolve(struct reg_ctx *cx, uint64_t start, const WCHAR *path, size
     if (cch && path[cch - 1] == L'\\' && cch - 1 > i)
         cch--;                      /* one trailing separator is tolerated */
     if (i == cch) {                 /* empty relative name: the start key */
-        /* A relative create of "" opens the root key itself. */
+        /* A relative open/create of "" opens the root key itself, if it
+         * still exists. */
+        struct reg_keyinfo *ki;
+        if (!NT_SUCCESS(st = reg_st_get_key(cx, cur, &ki)))
+            return st;
+        free(ki);
         if (disposition)
             *disposition = REG_OPENED_EXISTING_KEY;
         *out_id = cur;

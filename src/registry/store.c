@@ -37,7 +37,12 @@
  * last position (cached per open key and valid while the snapshot's txn id
  * is unchanged), counts are kept in the records: nothing scans a whole
  * database, nothing is quadratic in the number of keys. Write transactions
- * are always taken durable first, then volatile (one lock order). Max
+ * are always taken durable first, then volatile (one lock order). An
+ * installer transaction (reg_txn_*) holds both write transactions and the
+ * calls made on its thread run inside them; every call checks before it
+ * changes anything, and one that fails after a change dooms the whole
+ * transaction (LMDB nested transactions would undo single calls, but
+ * allocate megabytes each). Max
  * name/class/data lengths are high-water marks: they do not shrink when the
  * longest entry goes (as on Windows, callers use them to size buffers).
  * Lock: reg_state.lock (rwlock) is held shared by every operation and
@@ -423,10 +428,8 @@ static NTSTATUS reg_open_locked(void)
     snprintf(reg_state.root, sizeof(reg_state.root), "%s", root);
     reg_state.open = true;
     NTSTATUS st = reg_standard_keys();
-    if (first)
-        flock(reg_state.lockfd, LOCK_SH);
-    else
-        flock(reg_state.lockfd, LOCK_SH);
+    /* First opener: let others in now that the volatile store is fresh. */
+    flock(reg_state.lockfd, LOCK_SH);
     if (!NT_SUCCESS(st))
         reg_close_locked();
     return st;
@@ -1057,13 +1060,15 @@ NTSTATUS reg_st_delete(struct reg_ctx *cx, uint64_t id)
     if (reg_store_of(parent) == s) {
         if (!NT_SUCCESS(st = krec_get(cx, parent, &pb)))
             goto out;
-        pb.r.subkeys--;
+        if (pb.r.subkeys)
+            pb.r.subkeys--;
         pb.r.last_write = reg_now();
         st = krec_update(cx, parent, &pb);
     } else {
         struct reg_vaux a;
         if (NT_SUCCESS(st = vaux_get(cx, parent, &a))) {
-            a.subkeys--;
+            if (a.subkeys)
+                a.subkeys--;
             a.last_write = reg_now();
             st = vaux_put(cx, parent, &a);
         }
@@ -1316,7 +1321,8 @@ NTSTATUS reg_st_delete_value(struct reg_ctx *cx, uint64_t id, const WCHAR *name,
         return reg_mdb_status(rc);
     if (!NT_SUCCESS(st = krec_get(cx, id, &b)))
         return st;
-    b.r.values--;
+    if (b.r.values)
+        b.r.values--;
     b.r.last_write = reg_now();
     return krec_update(cx, id, &b);
 }

@@ -444,6 +444,11 @@ static void test_delete_key(void **state)
                      STATUS_KEY_DELETED);
     HANDLE x;
     assert_int_equal(zcreate(&x, c2, L"New", 0, NULL), STATUS_KEY_DELETED);
+    {
+        OBJECT_ATTRIBUTES oa;
+        InitializeObjectAttributes(&oa, NULL, 0, c2, NULL);
+        assert_int_equal(ZwOpenKey(&x, KEY_READ, &oa), STATUS_KEY_DELETED);
+    }
     assert_int_equal(zopen(&x, c2, L"Grand", KEY_READ), STATUS_KEY_DELETED);
 
     /* A new key of the same name is a different key. */
