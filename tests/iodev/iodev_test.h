@@ -16,6 +16,7 @@
 #include "se/se.h"
 
 #include <fcntl.h>
+#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,6 +29,23 @@
 #include <cmocka.h>
 
 static char iot_root[256];
+static pid_t iot_root_owner;
+
+static int iot_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+/* The state root goes when the test program ends (not in forked children,
+ * which leave with _exit). */
+static void iot_remove_root(void)
+{
+    if (iot_root[0] && getpid() == iot_root_owner)
+        nftw(iot_root, iot_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
 
 static inline void iot_init_root(void)
 {
@@ -36,6 +54,8 @@ static inline void iot_init_root(void)
     snprintf(iot_root, sizeof(iot_root), "/tmp/ddk-iodev-XXXXXX");
     if (!mkdtemp(iot_root))
         abort();
+    iot_root_owner = getpid();
+    atexit(iot_remove_root);
     krnl_init(iot_root);
 }
 
