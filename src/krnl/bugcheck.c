@@ -28,6 +28,8 @@
 #include <errno.h>
 #include <execinfo.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <ucontext.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,8 +250,11 @@ static void bc_module_name(const char *path, char *out, size_t cap)
     out[len] = 0;
 }
 
-void krnl_bugcheck(ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3,
-                   ULONG_PTR p4, const char *driver, const char *fmt, ...)
+/* Writes the report; returns its path. Only one thread gets here (see
+ * the owner check): the static buffers are that thread's. */
+static const char *bc_write_report(ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3,
+                                   ULONG_PTR p4, const char *driver, const char *fmt,
+                                   va_list ap)
 {
     static char report[65536];
     static char msg[2048], path[4200], tmppath[4300], culprit[256], where[512];
@@ -261,7 +266,6 @@ void krnl_bugcheck(ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3,
     const char *name = krnl_bugcheck_name(code);
     const char *culprit_from = NULL;
     int nframes, fd;
-    va_list ap;
 
     if (!__atomic_compare_exchange_n(&krnl_bugcheck_owner, &prev, self, 0,
                                      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
@@ -275,9 +279,7 @@ void krnl_bugcheck(ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3,
             pause();   /* the first bug check ends the process */
     }
 
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt ? fmt : "", ap);
-    va_end(ap);
 
     /* Culprit: the first frame in a driver module (frame 0 is us). */
     nframes = backtrace(frames, (int)(sizeof(frames) / sizeof(frames[0])));
@@ -373,15 +375,123 @@ void krnl_bugcheck(ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3,
         krnl_log(KRNL_LOG_ERROR, "cannot create %s for the bug check report", path);
     }
 
+    return path;
+}
+
+/* Runs the test hook if one is set (it may longjmp out: the next bug
+ * check stays possible); if it returns, exits with status 3. */
+static void bc_run_hook(ULONG code, const char *path)
+{
     krnl_bugcheck_hook_fn hook = __atomic_load_n(&krnl_hook, __ATOMIC_ACQUIRE);
     if (hook) {
-        /* The hook may longjmp out (a test that catches the bug check):
-         * leave the next bug check possible. */
         __atomic_store_n(&krnl_bugcheck_owner, 0, __ATOMIC_RELEASE);
         hook(code, path);
         _exit(3);
     }
+}
+
+void krnl_bugcheck(ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3,
+                   ULONG_PTR p4, const char *driver, const char *fmt, ...)
+{
+    const char *path;
+    va_list ap;
+
+    va_start(ap, fmt);
+    path = bc_write_report(code, p1, p2, p3, p4, driver, fmt, ap);
+    va_end(ap);
+    bc_run_hook(code, path);
     abort();
+}
+
+/* ---- faults ---------------------------------------------------------- */
+
+/* A fault in the executive's process is what an unhandled exception in
+ * kernel mode is on Windows: bug check 0x1E KMODE_EXCEPTION_NOT_HANDLED
+ * with the exception code, the faulting instruction and (for access
+ * violations) read/write and the address. The culprit is the driver whose
+ * code faulted. After the report the default action is restored and the
+ * faulting instruction runs again, so the process still dies by the
+ * original signal (and dumps core where the system wants it). */
+static const char *bc_report_fault(ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3,
+                                   ULONG_PTR p4, const char *fmt, ...)
+{
+    const char *path;
+    va_list ap;
+    va_start(ap, fmt);
+    path = bc_write_report(code, p1, p2, p3, p4, NULL, fmt, ap);
+    va_end(ap);
+    return path;
+}
+
+static void bc_fault_handler(int sig, siginfo_t *si, void *ucv)
+{
+    ucontext_t *uc = ucv;
+    ULONG_PTR ip = 0, write = 0;
+    ULONG status;
+    const char *what, *path;
+
+#if defined(__x86_64__)
+    ip = (ULONG_PTR)uc->uc_mcontext.gregs[REG_RIP];
+    write = (uc->uc_mcontext.gregs[REG_ERR] & 2) ? 1 : 0;
+#else
+    (void)uc;
+#endif
+    switch (sig) {
+    case SIGSEGV: status = 0xC0000005; what = "access violation"; break;   /* STATUS_ACCESS_VIOLATION */
+    case SIGBUS:  status = 0xC0000006; what = "in-page error"; break;      /* STATUS_IN_PAGE_ERROR */
+    case SIGILL:  status = 0xC000001D; what = "illegal instruction"; break; /* STATUS_ILLEGAL_INSTRUCTION */
+    default:      status = 0xC0000094; what = "integer divide by zero"; break; /* STATUS_INTEGER_DIVIDE_BY_ZERO */
+    }
+    if (sig == SIGSEGV || sig == SIGBUS)
+        path = bc_report_fault(0x1E, status, ip, write, (ULONG_PTR)si->si_addr,
+                               "%s: %s of address %p at instruction %p", what,
+                               write ? "write" : "read", si->si_addr, (void *)ip);
+    else
+        path = bc_report_fault(0x1E, status, ip, 0, 0, "%s at instruction %p", what, (void *)ip);
+    bc_run_hook(0x1E, path);
+    signal(sig, SIG_DFL);
+    /* Returning re-runs the faulting instruction under the default action.
+     * A signal sent by kill() would not come back: raise it again. */
+    if (si->si_code <= 0)
+        raise(sig);
+}
+
+static const int bc_fault_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE };
+
+int krnl_install_fault_handlers(void)
+{
+    static char altstack[64 * 1024];
+    struct sigaction sa, old;
+    stack_t ss;
+    int n = 0;
+
+    /* A handler on the signal stack also reports a stack overflow (of
+     * the thread that installed it; other threads have no such stack). */
+    memset(&ss, 0, sizeof(ss));
+    ss.ss_sp = altstack;
+    ss.ss_size = sizeof(altstack);
+    (void)sigaltstack(&ss, NULL);
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = bc_fault_handler;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof(bc_fault_signals) / sizeof(bc_fault_signals[0]); i++) {
+        int sig = bc_fault_signals[i];
+        /* Someone else's handler (a sanitizer, a test framework, a
+         * debugger's helper) stays: they know better what to do. */
+        if (sigaction(sig, NULL, &old) != 0)
+            continue;
+        if (old.sa_flags & SA_SIGINFO) {
+            if (old.sa_sigaction == bc_fault_handler)
+                n++;
+            continue;
+        }
+        if (old.sa_handler != SIG_DFL)
+            continue;
+        if (sigaction(sig, &sa, NULL) == 0)
+            n++;
+    }
+    return n;
 }
 
 DECLSPEC_NORETURN NTKERNELAPI VOID NTAPI KeBugCheckEx(ULONG BugCheckCode,

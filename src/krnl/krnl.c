@@ -121,6 +121,7 @@ NTSTATUS krnl_init(const char *root)
      * not inside a bug check. */
     (void)backtrace(frames, 2);
     (void)krnl_executive_base();
+    (void)krnl_install_fault_handlers();
     return krnl_state_dir(NULL, buf, sizeof(buf));
 }
 

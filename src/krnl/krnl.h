@@ -70,6 +70,13 @@ void krnl_bugcheck(ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3,
 typedef void (*krnl_bugcheck_hook_fn)(ULONG code, const char *report_path);
 void krnl_set_bugcheck_hook(krnl_bugcheck_hook_fn fn);
 
+/* Makes a fault (SIGSEGV, SIGBUS, SIGILL, SIGFPE) a bug check 0x1E
+ * KMODE_EXCEPTION_NOT_HANDLED report naming the driver whose code faulted;
+ * the process then dies by the same signal. Signals that already have a
+ * handler (ASan's, a test framework's) are left alone. krnl_init calls
+ * it; returns how many signals are covered. */
+int krnl_install_fault_handlers(void);
+
 /* The Windows name of a bug check code ("BAD_POOL_CALLER"), or NULL. */
 const char *krnl_bugcheck_name(ULONG code);
 

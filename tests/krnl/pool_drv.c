@@ -32,6 +32,9 @@ NTSTATUS NTAPI DriverEntry(struct _DRIVER_OBJECT *DriverObject, PUNICODE_STRING 
         return STATUS_SUCCESS;
     case POOL_DRV_BUGCHECK:
         KeBugCheckEx(cmd->code, 1, 2, 3, 4);
+    case POOL_DRV_CRASH:
+        *(volatile ULONG *)(ULONG_PTR)cmd->size = 0xDEAD;
+        return STATUS_UNSUCCESSFUL;
     case POOL_DRV_LOOKASIDE:
         for (i = 0; i < cmd->count && i < 16; i++)
             cmd->ptrs[i] = ExAllocateFromNPagedLookasideList(cmd->lookaside);

@@ -12,6 +12,7 @@ enum pool_drv_op {
     POOL_DRV_FREE_WRONG_TAG,   /* free ptrs[0] with tag + 1: bug check */
     POOL_DRV_BUGCHECK,         /* KeBugCheckEx(code, 1, 2, 3, 4) */
     POOL_DRV_LOOKASIDE,        /* allocate count entries from lookaside */
+    POOL_DRV_CRASH,            /* write through a bad pointer (0x10) */
 };
 
 struct pool_drv_cmd {

@@ -147,6 +147,41 @@ static void test_culprit_from_backtrace(void **state)
     free(r);
 }
 
+static void driver_crashes(void *arg)
+{
+    const void *base = NULL;
+    NTSTATUS (NTAPI *entry)(struct _DRIVER_OBJECT *, PUNICODE_STRING) = NULL;
+    struct pool_drv_cmd cmd = { .op = POOL_DRV_CRASH, .size = 0x10 };
+    (void)arg;
+    if (krnl_install_fault_handlers() < 1)
+        _exit(0);
+    if (!kt_load_driver("pool_drv", &base, &entry))
+        _exit(0);
+    entry((void *)&cmd, NULL);
+}
+
+static void test_fault_is_bugcheck(void **state)
+{
+    int died;
+    unsigned long long v;
+    (void)state;
+#if defined(DDK_SANITIZE)
+    skip();   /* ASan's own SEGV handler reports the fault */
+#endif
+    char *r = kt_run_child(driver_crashes, NULL, &died);
+    assert_true(died);
+    assert_non_null(r);
+    assert_true(kt_has(r, "name", "\"KMODE_EXCEPTION_NOT_HANDLED\""));
+    assert_true(kt_param(r, 0, &v));
+    assert_int_equal(v, 0xC0000005);     /* STATUS_ACCESS_VIOLATION */
+    assert_true(kt_param(r, 2, &v));
+    assert_int_equal(v, 1);              /* a write */
+    assert_true(kt_param(r, 3, &v));
+    assert_int_equal(v, 0x10);           /* the address */
+    assert_true(kt_has(r, "driver", "\"pool_drv\""));
+    free(r);
+}
+
 static pthread_mutex_t held = PTHREAD_MUTEX_INITIALIZER;
 static pthread_barrier_t both;
 
@@ -253,6 +288,7 @@ int main(void)
         cmocka_unit_test(test_culprit_from_backtrace),
         cmocka_unit_test(test_concurrent_bugchecks_one_report),
         cmocka_unit_test(test_hook_and_fail_fast),
+        cmocka_unit_test(test_fault_is_bugcheck),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
