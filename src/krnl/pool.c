@@ -171,6 +171,20 @@ static inline uint32_t pool_mix(const struct pool_header *h)
     return (uint32_t)((a >> 4) ^ (a >> 36));
 }
 
+/* A guard word right after the caller's bytes catches the commonest
+ * overrun (writing past the end) when the block is freed. Sanitizer
+ * builds have none: ASan must see the true end of the block. */
+#if defined(DDK_SANITIZE)
+#define POOL_TAIL 0
+#else
+#define POOL_TAIL 8
+#endif
+
+static inline uint64_t pool_guard(const struct pool_header *h)
+{
+    return 0xD5D5C0DEB10C5AFEull ^ ((uint64_t)(uintptr_t)h << 3) ^ h->size;
+}
+
 static inline void *pool_block_start(struct pool_header *h)
 {
     return (char *)h - h->offset;
@@ -390,8 +404,9 @@ static void *pool_alloc(SIZE_T size, ULONG tag, uint32_t hflags, int zero, int r
                       (hflags & POOL_HDR_PAGED) ? "paged" : "non-paged", (unsigned)irql);
     if (size > POOL_MAX_SIZE)
         goto fail;
-    if (POOL_USE_CLASSES && align == POOL_ALIGN && lead + size <= POOL_CLASSES * POOL_CLASS_GRAIN) {
-        unsigned c = (unsigned)((lead + size - 1) / POOL_CLASS_GRAIN);
+    if (POOL_USE_CLASSES && align == POOL_ALIGN &&
+        lead + size + POOL_TAIL <= POOL_CLASSES * POOL_CLASS_GRAIN) {
+        unsigned c = (unsigned)((lead + size + POOL_TAIL - 1) / POOL_CLASS_GRAIN);
         struct pool_thread *t = pool_thread();
         if (t && t->classes[c]) {
             raw = t->classes[c];
@@ -402,9 +417,10 @@ static void *pool_alloc(SIZE_T size, ULONG tag, uint32_t hflags, int zero, int r
         }
         hflags |= (c + 1) << POOL_HDR_CLASS_SHIFT;
     } else if (align == POOL_ALIGN) {
-        raw = malloc(lead + size);
+        raw = malloc(lead + size + POOL_TAIL);
     } else {
-        size_t total = (lead + size + POOL_CACHE_ALIGN - 1) & ~(size_t)(POOL_CACHE_ALIGN - 1);
+        size_t total = (lead + size + POOL_TAIL + POOL_CACHE_ALIGN - 1) &
+                       ~(size_t)(POOL_CACHE_ALIGN - 1);
         raw = aligned_alloc(POOL_CACHE_ALIGN, total);
     }
     if (!raw)
@@ -424,6 +440,10 @@ static void *pool_alloc(SIZE_T size, ULONG tag, uint32_t hflags, int zero, int r
     }
     if (zero)
         memset(h + 1, 0, size);
+    if (POOL_TAIL) {
+        uint64_t guard = pool_guard(h);
+        memcpy((char *)(h + 1) + size, &guard, POOL_TAIL);
+    }
     return h + 1;
 
 fail:
@@ -693,6 +713,21 @@ static void pool_free(PVOID P, int check_tag, ULONG tag)
         krnl_format_tag(tag, b);
         krnl_bugcheck(0xC2, 0x0A, (ULONG_PTR)P, h->tag, tag, NULL,
                       "pool block %p allocated with tag '%s' freed with tag '%s'", P, a, b);
+    }
+    if (POOL_TAIL) {
+        uint64_t guard, want = pool_guard(h);
+        memcpy(&guard, (char *)P + h->size, POOL_TAIL);
+        if (guard != want) {
+            const unsigned char *g = (const unsigned char *)&guard, *w = (const unsigned char *)&want;
+            unsigned i = 0;
+            char t[5];
+            while (i < POOL_TAIL && g[i] == w[i])
+                i++;
+            krnl_format_tag(h->tag, t);
+            krnl_bugcheck(0xC1, (ULONG_PTR)P, (ULONG_PTR)P + h->size + i, 0, 0x24, NULL,
+                          "pool block %p (tag '%s', %zu bytes) was written past its end "
+                          "(at offset %zu)", P, t, (size_t)h->size, (size_t)h->size + i);
+        }
     }
     h->magic = POOL_MAGIC_FREED ^ pool_mix(h);
     pool_live_remove(h);

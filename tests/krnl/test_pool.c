@@ -244,6 +244,34 @@ static void nonpaged_above_dispatch(void *arg)
     (void)ExAllocatePool2(POOL_FLAG_NON_PAGED, 8, '1gaT');
 }
 
+static void overrun(void *arg)
+{
+    (void)arg;
+    unsigned char *p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 10, '1gaT');
+    p[10] = 0x42;    /* one past the end */
+    ExFreePoolWithTag(p, '1gaT');
+}
+
+static void test_overrun_detected(void **state)
+{
+    int died;
+    unsigned long long v;
+    (void)state;
+#if defined(DDK_SANITIZE)
+    skip();   /* ASan reports the overrun itself, at the write */
+#endif
+    char *r = kt_run_child(overrun, NULL, &died);
+    assert_true(died);
+    assert_true(kt_has(r, "name", "\"SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION\""));
+    assert_true(kt_param(r, 3, &v));
+    assert_int_equal(v, 0x24);
+    unsigned long long p, at;
+    assert_true(kt_param(r, 0, &p));
+    assert_true(kt_param(r, 1, &at));
+    assert_int_equal(at - p, 10);    /* where the corruption starts */
+    free(r);
+}
+
 static void expect_bad_pool_caller(void (*fn)(void *), unsigned long long p1)
 {
     int died;
@@ -481,6 +509,7 @@ int main(void)
         cmocka_unit_test(test_bugcheck_not_pool),
         cmocka_unit_test(test_bugcheck_bad_allocations),
         cmocka_unit_test(test_irql_rules),
+        cmocka_unit_test(test_overrun_detected),
         cmocka_unit_test(test_accounting_by_module),
         cmocka_unit_test(test_bugcheck_blames_driver),
         cmocka_unit_test(test_threads_balance),
