@@ -123,6 +123,27 @@ void se_identity_of_process(struct se_identity *id)
     se_identity_init(id, getuid(), getgid(), u, (uint32_t)n);
 }
 
+void se_identity_of_user(struct se_identity *id, uint32_t uid, uint32_t gid)
+{
+    struct passwd pw, *ppw = NULL;
+    char buf[4096];
+    gid_t g[SE_MAX_GROUPS];
+    uint32_t u[SE_MAX_GROUPS];
+    int n = SE_MAX_GROUPS, i;
+
+    if (getpwuid_r(uid, &pw, buf, sizeof(buf), &ppw) != 0 || !ppw) {
+        n = 0;
+    } else if (getgrouplist(ppw->pw_name, gid, g, &n) < 0) {
+        /* More groups than we keep: glibc filled the first ones. */
+        krnl_log_once(KRNL_LOG_WARN, "se: more than %d groups for a user, extra ones ignored",
+                      SE_MAX_GROUPS);
+        n = SE_MAX_GROUPS;
+    }
+    for (i = 0; i < n && i < SE_MAX_GROUPS; i++)
+        u[i] = g[i];
+    se_identity_init(id, uid, gid, u, (uint32_t)i);
+}
+
 static __thread const struct se_identity *se_thread_id;
 
 const struct se_identity *se_set_thread_identity(const struct se_identity *id)

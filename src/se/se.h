@@ -68,6 +68,10 @@ void se_identity_init(struct se_identity *id, uint32_t uid, uint32_t gid,
 const struct se_identity *se_system_identity(void);
 /* The identity of this process's real user (getuid/getgid/getgroups). */
 void se_identity_of_process(struct se_identity *id);
+/* The identity of a Unix user known only by uid and gid (a socket peer's
+ * SO_PEERCRED): supplementary groups from the group database
+ * (getgrouplist); a uid without a passwd entry gets none. */
+void se_identity_of_user(struct se_identity *id, uint32_t uid, uint32_t gid);
 
 /* The administrators group: gid 0 always counts; one more group may be
  * named. se_set_admin_group_name resolves a group name or a number

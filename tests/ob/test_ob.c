@@ -21,6 +21,7 @@
 
 static POBJECT_TYPE test_type, other_type;
 static int deletes, closes;
+static char order_log[64];             /* 'c' + count per close, 'd' per delete */
 static KIRQL delete_irql;
 static pthread_t delete_thread;
 static ULONG last_close_count;
@@ -31,6 +32,8 @@ static void test_delete(void *body)
     if (deletes < 16)
         deleted[deletes] = body;
     delete_irql = KeGetCurrentIrql();
+    if (strlen(order_log) < sizeof(order_log) - 1)
+        strcat(order_log, "d");
     delete_thread = pthread_self();
     deletes++;
 }
@@ -41,6 +44,10 @@ static void test_close(void *body, ULONG handle_count, KPROCESSOR_MODE mode)
     (void)mode;
     closes++;
     last_close_count = handle_count;
+    if (strlen(order_log) < sizeof(order_log) - 2) {
+        char e[3] = { 'c', (char)('0' + (handle_count > 9 ? 9 : handle_count)), 0 };
+        strcat(order_log, e);
+    }
 }
 
 static NTSTATUS test_query_name(void *body, UNICODE_STRING *name)
@@ -61,6 +68,7 @@ static int setup(void **state)
         ob_type_set_procedures(test_type, &procs);
     }
     deletes = closes = 0;
+    order_log[0] = 0;
     memset(deleted, 0, sizeof(deleted));
     return 0;
 }
@@ -140,6 +148,50 @@ static void test_handle_keeps_object_alive(void **state)
     assert_int_equal(deletes, 0);                   /* o still referenced */
     ObDereferenceObject(o);
     assert_int_equal(deletes, 1);
+}
+
+/* Closes come before the delete, and a directory outlives its entries. */
+static void test_delete_order(void **state)
+{
+    void *b = new_obj(), *dir;
+    HANDLE h1, h2, hd;
+    UNICODE_STRING n, rem;
+    OBJECT_ATTRIBUTES oa;
+    LONG dirs;
+
+    (void)state;
+    init_us(&n, L"\\Device");                 /* the namespace exists */
+    assert_int_equal(ob_lookup(&n, 0, ob_directory_type(), &dir, NULL), STATUS_SUCCESS);
+    ObDereferenceObject(dir);
+    dirs = ob_type_object_count(ob_directory_type());
+    assert_int_equal(ob_open_handle(b, GENERIC_ALL, OBJ_KERNEL_HANDLE, &h1), STATUS_SUCCESS);
+    assert_int_equal(ob_open_handle(b, GENERIC_ALL, OBJ_KERNEL_HANDLE, &h2), STATUS_SUCCESS);
+    assert_int_equal(ZwClose(h2), STATUS_SUCCESS);
+    ObDereferenceObject(b);
+    assert_int_equal(ZwClose(h1), STATUS_SUCCESS);
+    assert_string_equal(order_log, "c1c0d");
+
+    /* A temporary directory holding a permanent entry: closing the
+     * directory's handle removes its name, but the object lives on while
+     * the entry does, and goes with it. */
+    order_log[0] = 0;
+    deletes = 0;
+    init_us(&n, L"\\KernelObjects\\OrderDir");
+    InitializeObjectAttributes(&oa, &n, OBJ_KERNEL_HANDLE, NULL, NULL);
+    assert_int_equal(ZwCreateDirectoryObject(&hd, DIRECTORY_ALL_ACCESS, &oa), STATUS_SUCCESS);
+    assert_int_equal(ob_type_object_count(ob_directory_type()), dirs + 1);
+    b = new_obj();
+    init_us(&n, L"\\KernelObjects\\OrderDir\\Entry");
+    assert_int_equal(ob_insert_object(b, &n, OBJ_PERMANENT), STATUS_SUCCESS);
+    ObDereferenceObject(b);
+    assert_int_equal(ZwClose(hd), STATUS_SUCCESS);
+    init_us(&n, L"\\KernelObjects\\OrderDir");
+    assert_int_equal(ob_lookup(&n, 0, NULL, &dir, &rem), STATUS_OBJECT_NAME_NOT_FOUND);
+    assert_int_equal(ob_type_object_count(ob_directory_type()), dirs + 1);
+    assert_int_equal(deletes, 0);
+    ObMakeTemporaryObject(b);                       /* the entry goes, then the directory */
+    assert_int_equal(deletes, 1);
+    assert_int_equal(ob_type_object_count(ob_directory_type()), dirs);
 }
 
 static void test_defer_delete(void **state)
@@ -592,6 +644,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_refcount_and_delete, setup),
         cmocka_unit_test_setup(test_handle_keeps_object_alive, setup),
+        cmocka_unit_test_setup(test_delete_order, setup),
         cmocka_unit_test_setup(test_defer_delete, setup),
         cmocka_unit_test_setup(test_delete_at_dispatch_is_deferred, setup),
         cmocka_unit_test_setup(test_handle_values, setup),

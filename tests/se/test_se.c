@@ -419,6 +419,25 @@ static void test_identity_mapping(void **state)
                  has(&id_root, "CO") || has(&id_root, "IU"));
     assert_false(has(&id_user, "LS") || has(&id_user, "NS") || has(&id_user, "RC"));
 
+    /* A user known by uid/gid gets the groups of the group database; the
+     * process's own identity agrees with getgroups() on its primary ids. */
+    {
+        struct se_identity me, byuid;
+
+        se_identity_of_process(&me);
+        se_identity_of_user(&byuid, me.uid, me.gid);
+        assert_int_equal(byuid.uid, me.uid);
+        assert_int_equal(byuid.gid, me.gid);
+        se_identity_of_user(&byuid, 0, 0);
+        assert_true(has(&byuid, "SY") && has(&byuid, "BA"));
+        /* getgrouplist always lists the primary group of a known user. */
+        assert_true(byuid.ngroups >= 1);
+        assert_true(has(&byuid, "S-1-22-2-0"));
+        se_identity_of_user(&byuid, 4000000000u, 4000000000u);   /* no passwd entry */
+        assert_int_equal(byuid.ngroups, 0);
+        assert_true(has(&byuid, "AU") && !has(&byuid, "BA"));
+    }
+
     /* The admin group by name or number. */
     assert_int_equal(se_set_admin_group_name("no-such-group-openddk"), STATUS_NO_SUCH_GROUP);
     assert_int_equal(se_set_admin_group_name("2000"), STATUS_SUCCESS);
