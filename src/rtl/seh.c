@@ -17,10 +17,12 @@
  * therefore drops everything above the frame it pops, so one stale frame
  * never captures a later raise.
  */
+#define _GNU_SOURCE
 #include <ntdef.h>
 #include <ntstatus.h>
 #include <ddk/seh.h>
 
+#include <dlfcn.h>
 #include <string.h>
 
 #include "krnl/krnl.h"
@@ -48,13 +50,22 @@ __attribute__((noreturn))
 static void seh_dispatch(const EXCEPTION_RECORD *record)
 {
     struct ddk_seh_frame *f = seh_top;
-    if (!f)
+    if (!f) {
+        /* Name the module the raise came from, as Windows names the
+         * driver in the bug check. */
+        Dl_info dli;
+        const char *module = NULL;
+        if (record->ExceptionAddress && dladdr(record->ExceptionAddress, &dli) && dli.dli_fname) {
+            const char *slash = strrchr(dli.dli_fname, '/');
+            module = slash ? slash + 1 : dli.dli_fname;
+        }
         krnl_bugcheck(KMODE_EXCEPTION_NOT_HANDLED, (ULONG_PTR)(ULONG)record->ExceptionCode,
                       (ULONG_PTR)record->ExceptionAddress,
                       record->NumberParameters > 0 ? record->ExceptionInformation[0] : 0,
                       record->NumberParameters > 1 ? record->ExceptionInformation[1] : 0,
-                      NULL, "exception 0x%08X raised at %p with no __try to handle it",
+                      module, "exception 0x%08X raised at %p with no __try to handle it",
                       (unsigned)record->ExceptionCode, record->ExceptionAddress);
+    }
     if (&f->record != record)
         memcpy(&f->record, record, sizeof(*record));
     f->record.ExceptionRecord = NULL;   /* the nested one may be on a dead stack */

@@ -281,6 +281,64 @@ static void test_raise_inside_handler_filter_finally(void **state)
     assert_int_equal(ddk_seh_depth(), 0);
 }
 
+/* A __try inside a __finally that runs during unwinding handles its own
+ * exception; the pending one then goes on outward unchanged. */
+static void test_try_inside_unwinding_finally(void **state)
+{
+    (void)state;
+    volatile NTSTATUS inner = 0, outer = 0;
+    __try {
+        __try {
+            ExRaiseStatus(STATUS_TEST_A);
+        } __finally {
+            __try {
+                ExRaiseStatus(STATUS_TEST_B);
+            } __except (EXCEPTION_EXECUTE_HANDLER) {
+                inner = GetExceptionCode();
+            }
+        }
+    } __except (EXCEPTION_EXECUTE_HANDLER) {
+        outer = GetExceptionCode();
+    }
+    assert_int_equal(inner, STATUS_TEST_B);
+    assert_int_equal(outer, STATUS_TEST_A);
+    assert_int_equal(ddk_seh_depth(), 0);
+}
+
+static int finally_ran;
+static int return_through_finally(void)
+{
+    __try {
+        return 1;
+    } __finally {
+        finally_ran = 1;
+    }
+    return 2;
+}
+
+/* The documented differences from MSVC, pinned so a change is seen:
+ * return out of a __try body skips its __finally (the frame is still
+ * popped), and break in a body ends the __try, not the enclosing loop. */
+static void test_documented_differences(void **state)
+{
+    (void)state;
+    finally_ran = 0;
+    assert_int_equal(return_through_finally(), 1);
+    assert_int_equal(finally_ran, 0);
+    assert_int_equal(ddk_seh_depth(), 0);
+
+    volatile int iterations = 0;
+    for (int i = 0; i < 3; i++) {
+        iterations++;
+        __try {
+            break;
+        } __except (EXCEPTION_EXECUTE_HANDLER) {
+        }
+    }
+    assert_int_equal(iterations, 3);
+    assert_int_equal(ddk_seh_depth(), 0);
+}
+
 /* Raised exceptions are noncontinuable: CONTINUE_EXECUTION turns into
  * STATUS_NONCONTINUABLE_EXCEPTION for the frames further out. */
 static void test_continue_execution(void **state)
@@ -420,6 +478,8 @@ static void test_unhandled_is_bugcheck(void **state)
         fclose(f);
         assert_non_null(strstr(buf, "\"code\": \"0x0000001E\""));
         assert_non_null(strstr(buf, "0xe0000001"));
+        /* The raising module is named: here, the test program. */
+        assert_non_null(strstr(buf, "\"driver\": \"test_seh\""));
         found = 1;
     }
     closedir(d);
@@ -457,6 +517,8 @@ int main(void)
         cmocka_unit_test(test_finally_on_exception),
         cmocka_unit_test(test_return_from_inside),
         cmocka_unit_test(test_raise_inside_handler_filter_finally),
+        cmocka_unit_test(test_try_inside_unwinding_finally),
+        cmocka_unit_test(test_documented_differences),
         cmocka_unit_test(test_continue_execution),
         cmocka_unit_test(test_exception_information),
         cmocka_unit_test(test_many_iterations),
