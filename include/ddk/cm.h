@@ -318,6 +318,27 @@ NTSYSAPI NTSTATUS NTAPI ZwSetValueKey(_In_ HANDLE KeyHandle, _In_ PUNICODE_STRIN
     _In_reads_bytes_opt_(DataSize) PVOID Data, _In_ ULONG DataSize);
 NTSYSAPI NTSTATUS NTAPI ZwDeleteValueKey(_In_ HANDLE KeyHandle, _In_ PUNICODE_STRING ValueName);
 
+NTSYSAPI NTSTATUS NTAPI ZwRenameKey(_In_ HANDLE KeyHandle, _In_ PUNICODE_STRING NewName);
+NTSYSAPI NTSTATUS NTAPI ZwQueryMultipleValueKey(_In_ HANDLE KeyHandle,
+    _Inout_updates_(EntryCount) PKEY_VALUE_ENTRY ValueEntries, _In_ ULONG EntryCount,
+    _Out_writes_bytes_(*BufferLength) PVOID ValueBuffer, _Inout_ PULONG BufferLength,
+    _Out_opt_ PULONG RequiredBufferLength);
+
+/* Change notification (not implemented yet: STATUS_NOT_IMPLEMENTED). */
+#define REG_NOTIFY_CHANGE_NAME       (0x00000001L)
+#define REG_NOTIFY_CHANGE_ATTRIBUTES (0x00000002L)
+#define REG_NOTIFY_CHANGE_LAST_SET   (0x00000004L)
+#define REG_NOTIFY_CHANGE_SECURITY   (0x00000008L)
+#define REG_NOTIFY_THREAD_AGNOSTIC   (0x10000000L)
+#define REG_LEGAL_CHANGE_FILTER (REG_NOTIFY_CHANGE_NAME | REG_NOTIFY_CHANGE_ATTRIBUTES | \
+                                 REG_NOTIFY_CHANGE_LAST_SET | REG_NOTIFY_CHANGE_SECURITY | \
+                                 REG_NOTIFY_THREAD_AGNOSTIC)
+NTSYSAPI NTSTATUS NTAPI ZwNotifyChangeKey(_In_ HANDLE KeyHandle, _In_opt_ HANDLE Event,
+    _In_opt_ PIO_APC_ROUTINE ApcRoutine, _In_opt_ PVOID ApcContext,
+    _Out_ PIO_STATUS_BLOCK IoStatusBlock, _In_ ULONG CompletionFilter, _In_ BOOLEAN WatchTree,
+    _Out_writes_bytes_opt_(BufferSize) PVOID Buffer, _In_ ULONG BufferSize,
+    _In_ BOOLEAN Asynchronous);
+
 /* Rtl registry helpers. */
 NTSYSAPI NTSTATUS NTAPI RtlQueryRegistryValues(_In_ ULONG RelativeTo, _In_ PCWSTR Path,
     _Inout_ PRTL_QUERY_REGISTRY_TABLE QueryTable, _In_opt_ PVOID Context,

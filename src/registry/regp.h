@@ -95,6 +95,8 @@ NTSTATUS reg_st_create(struct reg_ctx *cx, uint64_t parent, const WCHAR *name, s
                        const WCHAR *cls, size_t cls_cch, const void *sd, ULONG sd_len,
                        ULONG options, uint64_t *out_id, ULONG *disposition);
 NTSTATUS reg_st_delete(struct reg_ctx *cx, uint64_t id);
+/* Renames a key in place (its subkeys follow: they refer to it by id). */
+NTSTATUS reg_st_rename(struct reg_ctx *cx, uint64_t id, const WCHAR *name, size_t cch);
 NTSTATUS reg_st_set_value(struct reg_ctx *cx, uint64_t id, const WCHAR *name, size_t cch,
                           ULONG type, const void *data, ULONG size);
 /* On success *rec points into the transaction's memory (valid until the

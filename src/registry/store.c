@@ -1078,6 +1078,78 @@ out:
     return st;
 }
 
+NTSTATUS reg_st_rename(struct reg_ctx *cx, uint64_t id, const WCHAR *name, size_t cch)
+{
+    struct reg_krec_buf b;
+    int s = reg_store_of(id);
+    uint64_t other;
+    MDB_txn *txn;
+    NTSTATUS st;
+    int rc;
+
+    if (id == REG_ID_REGISTRY || id == REG_ID_MACHINE || id == REG_ID_USER)
+        return STATUS_ACCESS_DENIED;
+    if (!NT_SUCCESS(st = krec_get(cx, id, &b)))
+        return st;
+    uint64_t parent = b.r.parent;
+    if (!NT_SUCCESS(st = reg_check_writable(cx, id)) ||
+        !NT_SUCCESS(st = reg_check_writable(cx, parent)))
+        return st;
+    /* A sibling of that name already: refused (as Windows does, with this
+     * status). The key's own name in another case is a plain rename. */
+    st = reg_st_lookup(cx, parent, name, cch, &other);
+    if (NT_SUCCESS(st) && other != id)
+        return STATUS_CANNOT_DELETE;
+    if (!NT_SUCCESS(st) && st != STATUS_OBJECT_NAME_NOT_FOUND)
+        return st;
+    /* Children refer to the key by id: only its own name moves. */
+    if (!NT_SUCCESS(st = krec_get(cx, id, &b)) || !NT_SUCCESS(st = reg_ctx_txn(cx, s, &txn)))
+        return st;
+    uint8_t kb[REG_ENC_MAX], idb[8];
+    WCHAR *old = malloc(b.r.name_len + 2);
+    if (!old)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    memcpy(old, b.tail, b.r.name_len);
+    MDB_val k = { reg_encode(kb, parent, old, b.r.name_len / 2), kb };
+    free(old);
+    if ((rc = cx_del(cx, txn, reg_state.st[s].child, &k, NULL)))
+        return reg_mdb_status(rc);
+    k.mv_size = reg_encode(kb, parent, name, cch);
+    MDB_val v = { 8, idb };
+    put_be64(idb, id);
+    if ((rc = cx_put(cx, txn, reg_state.st[s].child, &k, &v, MDB_NOOVERWRITE)))
+        return reg_mdb_status(rc);
+    if (!NT_SUCCESS(st = krec_get(cx, id, &b)))
+        return st;
+    uint8_t *copy = malloc(b.tail_len + 1);
+    if (!copy)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    memcpy(copy, b.tail, b.tail_len);
+    struct reg_krec r = b.r;
+    r.name_len = (uint32_t)(2 * cch);
+    r.last_write = reg_now();
+    st = krec_put3(cx, id, &r, name, copy + b.r.name_len, copy + b.r.name_len + b.r.class_len);
+    free(copy);
+    if (!NT_SUCCESS(st))
+        return st;
+    /* The parent's high-water mark of name lengths. */
+    if (reg_store_of(parent) == s) {
+        struct reg_krec_buf pb;
+        if (!NT_SUCCESS(st = krec_get(cx, parent, &pb)))
+            return st;
+        pb.r.max_name = umax(pb.r.max_name, (uint32_t)(2 * cch));
+        pb.r.last_write = reg_now();
+        return krec_update(cx, parent, &pb);
+    } else {
+        struct reg_vaux a;
+        if (!NT_SUCCESS(st = vaux_get(cx, parent, &a)))
+            return st;
+        a.max_name = umax(a.max_name, (uint32_t)(2 * cch));
+        a.last_write = reg_now();
+        return vaux_put(cx, parent, &a);
+    }
+}
+
 NTSTATUS reg_st_readonly(struct reg_ctx *cx, uint64_t id, bool *ro)
 {
     struct reg_krec_buf b;

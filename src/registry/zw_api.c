@@ -640,3 +640,49 @@ NTSYSAPI NTSTATUS NTAPI ZwDeleteValueKey(HANDLE KeyHandle, PUNICODE_STRING Value
     reg_key_put(k);
     return st;
 }
+
+/* ---- rename, multiple values, notification ---------------------------- */
+
+NTSYSAPI NTSTATUS NTAPI ZwRenameKey(HANDLE KeyHandle, PUNICODE_STRING NewName)
+{
+    struct reg_key *k;
+    struct reg_ctx cx;
+    NTSTATUS st;
+
+    if (!NT_SUCCESS(st = check_name(NewName, STATUS_INVALID_PARAMETER)))
+        return st;
+    if (NewName->Length == 0 || NewName->Length / 2 > REG_MAX_KEY_NAME_CCH)
+        return STATUS_INVALID_PARAMETER;
+    for (USHORT i = 0; i < NewName->Length / 2; i++)
+        if (NewName->Buffer[i] == L'\\')
+            return STATUS_INVALID_PARAMETER;
+    if (!NT_SUCCESS(st = reg_handle_ref(KeyHandle, KEY_WRITE, &k)))
+        return st;
+    if (NT_SUCCESS(st = reg_ctx_begin(&cx, true)))
+        st = reg_ctx_end(&cx, reg_st_rename(&cx, k->id, NewName->Buffer, NewName->Length / 2));
+    reg_key_put(k);
+    return st;
+}
+
+NTSYSAPI NTSTATUS NTAPI ZwQueryMultipleValueKey(HANDLE KeyHandle, PKEY_VALUE_ENTRY ValueEntries,
+                                                ULONG EntryCount, PVOID ValueBuffer,
+                                                PULONG BufferLength,
+                                                PULONG RequiredBufferLength)
+{
+    (void)KeyHandle; (void)ValueEntries; (void)EntryCount; (void)ValueBuffer;
+    (void)BufferLength; (void)RequiredBufferLength;
+    krnl_log_once(KRNL_LOG_WARN, "registry: ZwQueryMultipleValueKey is not implemented");
+    return STATUS_NOT_IMPLEMENTED;
+}
+
+NTSYSAPI NTSTATUS NTAPI ZwNotifyChangeKey(HANDLE KeyHandle, HANDLE Event,
+                                          PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
+                                          PIO_STATUS_BLOCK IoStatusBlock, ULONG CompletionFilter,
+                                          BOOLEAN WatchTree, PVOID Buffer, ULONG BufferSize,
+                                          BOOLEAN Asynchronous)
+{
+    (void)KeyHandle; (void)Event; (void)ApcRoutine; (void)ApcContext; (void)IoStatusBlock;
+    (void)CompletionFilter; (void)WatchTree; (void)Buffer; (void)BufferSize; (void)Asynchronous;
+    krnl_log_once(KRNL_LOG_WARN, "registry: ZwNotifyChangeKey is not implemented");
+    return STATUS_NOT_IMPLEMENTED;
+}
