@@ -25,6 +25,7 @@
  */
 #define _GNU_SOURCE
 #include <wdm.h>
+#include <wdmguid.h>
 #include "io/iodev.h"
 #include "ke/ke.h"
 #include "krnl/krnl.h"
@@ -34,11 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The notification event GUIDs (values as in wdmguid.h). */
-static const GUID io_guid_arrival =
-    { 0xcb3a4004, 0x46f0, 0x11d0, { 0xb0, 0x8f, 0x00, 0x60, 0x97, 0x13, 0x05, 0x3f } };
-static const GUID io_guid_removal =
-    { 0xcb3a4005, 0x46f0, 0x11d0, { 0xb0, 0x8f, 0x00, 0x60, 0x97, 0x13, 0x05, 0x3f } };
+#define io_guid_arrival GUID_DEVICE_INTERFACE_ARRIVAL
+#define io_guid_removal GUID_DEVICE_INTERFACE_REMOVAL
 
 #define IO_IFACE_TAG 'fIoI'
 
