@@ -96,12 +96,18 @@ static void io_format_guid(WCHAR *out, const GUID *g)
     out[i] = 0;
 }
 
-static void io_reg_put_locked(struct io_notify_reg *reg)
+/* Drops a registration reference (db held). Returns the driver object
+ * whose reference the caller must drop after releasing the lock (the last
+ * driver reference may unmap a module: never under io_db_lock), or NULL. */
+static PDRIVER_OBJECT io_reg_put_locked(struct io_notify_reg *reg)
 {
+    PDRIVER_OBJECT drv = NULL;
+
     if (--reg->refs == 0) {
-        ObDereferenceObject(reg->driver);
+        drv = reg->driver;
         free(reg);
     }
+    return drv;
 }
 
 /* ------------------------------------------------------------------ */
@@ -113,6 +119,7 @@ static void NTAPI io_notify_drain(PVOID unused)
     for (;;) {
         struct io_notify_event *ev;
         struct io_notify_reg *reg;
+        PDRIVER_OBJECT drv;
         DEVICE_INTERFACE_CHANGE_NOTIFICATION n;
         UNICODE_STRING name;
         bool deliver;
@@ -154,8 +161,10 @@ static void NTAPI io_notify_drain(PVOID unused)
             reg->running--;
             pthread_cond_broadcast(&io_notify_cond);
         }
-        io_reg_put_locked(reg);
+        drv = io_reg_put_locked(reg);
         io_db_release();
+        if (drv)
+            ObDereferenceObject(drv);
         free(ev->name);
         free(ev);
     }
@@ -550,6 +559,7 @@ NTKERNELAPI NTSTATUS NTAPI IoRegisterPlugPlayNotification(
 static NTSTATUS io_unregister(PVOID NotificationEntry)
 {
     struct io_notify_reg *reg = NotificationEntry;
+    PDRIVER_OBJECT drv;
     bool in_callback;
     PLIST_ENTRY e;
     bool found = false;
@@ -575,8 +585,10 @@ static NTSTATUS io_unregister(PVOID NotificationEntry)
      * one we may be called from). */
     while (reg->running > (in_callback ? 1 : 0))
         pthread_cond_wait(&io_notify_cond, &io_db_lock);
-    io_reg_put_locked(reg);
+    drv = io_reg_put_locked(reg);
     io_db_release();
+    if (drv)
+        ObDereferenceObject(drv);
     return STATUS_SUCCESS;
 }
 
