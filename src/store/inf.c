@@ -403,7 +403,7 @@ static int next_logical_line(const char *name, const char *text, size_t len, siz
             size_t end = eol;
             while (end > *pos && is_space(text[end - 1]))
                 end--;
-            if (end == *pos || text[end - 1] != '\\' || eol >= len) {
+            if (end == *pos || text[end - 1] != '\\' || eol + 1 >= len) {
                 set_error(err, name, *physline, INF_ERR_SYNTAX, "unterminated quoted string");
                 return -1;
             }
