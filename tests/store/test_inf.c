@@ -447,6 +447,8 @@ static void test_more_syntax(void **state)
     assert_true(inf_decoration_applies("NTamd64.10.0.1"));       /* workstation */
     assert_true(inf_decoration_applies("NTamd64.10.0.0x1.0x0.26100"));
     assert_false(inf_decoration_applies("NTamd64.10.0.1.0.26100.5"));  /* too many fields */
+    assert_true(inf_decoration_applies("NTamd64.10.0.1.0x100"));
+    assert_false(inf_decoration_applies("NTamd64.10.0.1.0x2"));     /* enterprise suite */
 }
 
 int main(void)
