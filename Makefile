@@ -5,6 +5,7 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD   ?= build
 ASAN    ?= build-asan
 CMAKE_FLAGS ?=
+FUZZ_SECONDS ?= 300
 
 .PHONY: all deps check check-plain check-asan demo bench fuzz soak clean
 
@@ -35,8 +36,8 @@ bench: all
 fuzz:
 	@scripts/deps.sh fuzz
 	@cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DDDK_FUZZ=ON >/dev/null
-	@cmake --build build-fuzz -j $(JOBS)
-	@scripts/fuzz.sh build-fuzz 300
+	@MAKEFLAGS= cmake --build build-fuzz -j $(JOBS) --target fuzz_inf
+	@scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
 
 soak: all
 	cd $(BUILD) && ctest --output-on-failure -L soak

@@ -7,7 +7,10 @@ pkg_check_modules(LMDB REQUIRED IMPORTED_TARGET lmdb)
 find_package(Threads REQUIRED)
 
 set(DDK_INCLUDE_DIR ${CMAKE_SOURCE_DIR}/include)
-set(DDK_COMMON_FLAGS -fshort-wchar -fno-strict-aliasing -Wno-multichar -Wno-format-truncation -Wno-unknown-pragmas)
+set(DDK_COMMON_FLAGS -fshort-wchar -fno-strict-aliasing -Wno-multichar -Wno-unknown-pragmas)
+if(CMAKE_C_COMPILER_ID STREQUAL "GNU")
+  list(APPEND DDK_COMMON_FLAGS -Wno-format-truncation)
+endif()
 set(DDK_WARN_FLAGS -Wall -Wextra -Werror)
 # Test drivers are project code too, but written in the Windows idiom.
 set(DDK_DRIVER_WARN_FLAGS -Wall -Wextra -Werror -Wno-unused-parameter)
@@ -61,7 +64,8 @@ function(ddk_add_driver name)
   target_compile_options(${name} PRIVATE ${DDK_DRIVER_WARN_FLAGS})
 endfunction()
 
-# Every tests/<dir>/test_*.c is one cmocka executable; every
+# Every tests/<dir>/test_*.c is one cmocka executable (test_soak_*.c ones
+# carry the ctest label "soak" and run only under `make soak`); every
 # tests/<dir>/*_drv.c is one driver module (*_kmdf_drv.c a KMDF one,
 # *_umdf_drv.c a UMDF 2 one, the rest WDM); every tests/<dir>/*_test.c is
 # the test of the conformance pair.
@@ -80,7 +84,12 @@ function(ddk_glob_tests dir)
   file(GLOB tests CONFIGURE_DEPENDS ${dir}/test_*.c ${dir}/*_test.c)
   foreach(f ${tests})
     get_filename_component(n ${f} NAME_WE)
-    ddk_add_test(${n} SOURCES ${f})
+    # test_soak_*.c: long stress runs, only under `make soak`
+    if(n MATCHES "^test_soak_")
+      ddk_add_test(${n} SOURCES ${f} LABELS soak TIMEOUT 3600)
+    else()
+      ddk_add_test(${n} SOURCES ${f})
+    endif()
   endforeach()
   foreach(f ${drvs})
     get_filename_component(n ${f} NAME_WE)

@@ -719,9 +719,9 @@ static void pool_free(PVOID P, int check_tag, ULONG tag)
         memcpy(&guard, (char *)P + h->size, POOL_TAIL);
         if (guard != want) {
             const unsigned char *g = (const unsigned char *)&guard, *w = (const unsigned char *)&want;
-            unsigned i = 0;
+            size_t i = 0, tail = POOL_TAIL; /* a variable: no type-limits warning when 0 */
             char t[5];
-            while (i < POOL_TAIL && g[i] == w[i])
+            while (i < tail && g[i] == w[i])
                 i++;
             krnl_format_tag(h->tag, t);
             krnl_bugcheck(0xC1, (ULONG_PTR)P, (ULONG_PTR)P + h->size + i, 0, 0x24, NULL,
