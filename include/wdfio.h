@@ -244,4 +244,19 @@ WDF_DDI_VOID(WdfIoQueueStopAndPurgeSynchronously, PFN_WDFIOQUEUESTOPANDPURGESYNC
     (WDFQUEUE Queue),
     (Queue))
 
+/* Request dispatching of a device. Windows declares these two in
+ * wdfdevice.h; they are implemented with the queues (src/wdf/queue.c), so
+ * they are declared here, once (_WDF_DEVICE_QUEUE_DDIS_ marks it). */
+#ifndef _WDF_DEVICE_QUEUE_DDIS_
+#define _WDF_DEVICE_QUEUE_DDIS_
+WDF_DDI(NTSTATUS, WdfDeviceConfigureRequestDispatching, PFN_WDFDEVICECONFIGUREREQUESTDISPATCHING,
+    (WDFDEVICE Device, WDFQUEUE Queue, WDF_REQUEST_TYPE RequestType),
+    (Device, Queue, RequestType))
+#if !defined(DDK_MODEL_UMDF)
+WDF_DDI(NTSTATUS, WdfDeviceEnqueueRequest, PFN_WDFDEVICEENQUEUEREQUEST,
+    (WDFDEVICE Device, WDFREQUEST Request),
+    (Device, Request))
+#endif
+#endif
+
 #endif /* _WDFIO_H_ */

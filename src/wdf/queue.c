@@ -898,6 +898,22 @@ static struct fx_queue *fx_queue_for(struct fx_device *dev, UCHAR major)
     return q;
 }
 
+/* A new request reaches queue q (from the device or the driver's
+ * WdfDeviceEnqueueRequest): zero-length reads and writes are completed
+ * here unless the queue asked for them. Returns what queueing answered;
+ * on failure the request is untouched. */
+static NTSTATUS fx_queue_arrive(struct fx_queue *q, struct fx_request *r)
+{
+    PIO_STACK_LOCATION s = IoGetCurrentIrpStackLocation(r->irp);
+    if (!q->config.AllowZeroLengthRequests &&
+        ((s->MajorFunction == IRP_MJ_READ && s->Parameters.Read.Length == 0) ||
+         (s->MajorFunction == IRP_MJ_WRITE && s->Parameters.Write.Length == 0))) {
+        fx_request_complete(r, STATUS_SUCCESS, 0, IO_NO_INCREMENT);
+        return STATUS_SUCCESS;
+    }
+    return fx_queue_insert(q, r, false);
+}
+
 void fx_queue_route(struct fx_device *dev, struct fx_request *r)
 {
     PIO_STACK_LOCATION s = IoGetCurrentIrpStackLocation(r->irp);
@@ -906,16 +922,7 @@ void fx_queue_route(struct fx_device *dev, struct fx_request *r)
         fx_request_complete(r, STATUS_INVALID_DEVICE_REQUEST, 0, IO_NO_INCREMENT);
         return;
     }
-    /* Zero-length reads and writes are completed by the framework unless
-     * the queue asked for them. */
-    if (!q->config.AllowZeroLengthRequests &&
-        ((s->MajorFunction == IRP_MJ_READ && s->Parameters.Read.Length == 0) ||
-         (s->MajorFunction == IRP_MJ_WRITE && s->Parameters.Write.Length == 0))) {
-        fx_object_put(&q->obj);
-        fx_request_complete(r, STATUS_SUCCESS, 0, IO_NO_INCREMENT);
-        return;
-    }
-    NTSTATUS st = fx_queue_insert(q, r, false);
+    NTSTATUS st = fx_queue_arrive(q, r);
     fx_object_put(&q->obj);
     if (!NT_SUCCESS(st))
         fx_request_complete(r, STATUS_CANCELLED, 0, IO_NO_INCREMENT);
@@ -934,7 +941,7 @@ NTSTATUS WDFAPI imp_WdfDeviceEnqueueRequest(PWDF_DRIVER_GLOBALS DriverGlobals, W
     if (!q)
         return STATUS_INVALID_DEVICE_REQUEST;
     r->state = FX_REQ_NEW;
-    NTSTATUS st = fx_queue_insert(q, r, false);
+    NTSTATUS st = fx_queue_arrive(q, r);
     fx_object_put(&q->obj);
     if (!NT_SUCCESS(st))
         r->state = FX_REQ_CALLER;   /* still the driver's to complete */

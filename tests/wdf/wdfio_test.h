@@ -35,6 +35,7 @@ struct ioecho_stats {
     ULONG file_context_ok;            /* creates whose file context was zeroed and the right size */
     ULONG request_context_ok;         /* requests whose context was there */
     ULONG sequential_violations;      /* two reads/writes with the driver at once */
+    ULONG timer_deferred;             /* echo completions left to the WDFTIMER */
 };
 
 struct ioecho_params {
