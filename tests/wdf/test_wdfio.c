@@ -12,6 +12,10 @@
 #include <dirent.h>
 #include <sys/wait.h>
 
+/* iotypes.h gained DEVICE_REGISTRY_PROPERTY for wdfiotarget.h: Windows values. */
+_Static_assert(DevicePropertyPhysicalDeviceObjectName == 0xb, "DEVICE_REGISTRY_PROPERTY");
+_Static_assert(DevicePropertyContainerID == 0x16, "DEVICE_REGISTRY_PROPERTY");
+
 static PDRIVER_OBJECT drv;
 static HANDLE h;
 
