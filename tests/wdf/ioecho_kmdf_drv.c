@@ -350,6 +350,68 @@ static VOID IoctlIo(WDFQUEUE Queue, WDFREQUEST Request, size_t OutLen, size_t In
         }
         break;
     }
+    case IOCTL_IOECHO_QSTATE: {
+        PVOID pin;
+        st = WdfRequestRetrieveInputBuffer(Request, sizeof(ULONG), &pin, NULL);
+        if (NT_SUCCESS(st))
+            st = WdfRequestRetrieveOutputBuffer(Request, sizeof(ULONG), &out, NULL);
+        if (!NT_SUCCESS(st))
+            break;
+        switch (*(ULONG *)pin) {
+        case QOP_STOP:
+            WdfIoQueueStopSynchronously(g_manual_queue);
+            break;
+        case QOP_START:
+            WdfIoQueueStart(g_manual_queue);
+            break;
+        case QOP_DRAIN:
+            WdfIoQueueDrainSynchronously(g_manual_queue);
+            break;
+        }
+        *(ULONG *)out = WdfIoQueueGetState(g_manual_queue, NULL, NULL);
+        info = sizeof(ULONG);
+        break;
+    }
+    case IOCTL_IOECHO_FIND: {
+        WDFREQUEST found = NULL, got = NULL;
+        WDFFILEOBJECT mine = WdfRequestGetFileObject(Request);
+        WDF_REQUEST_PARAMETERS fp;
+        st = WdfRequestRetrieveOutputBuffer(Request, sizeof(ULONG), &out, NULL);
+        if (!NT_SUCCESS(st))
+            break;
+        WDF_REQUEST_PARAMETERS_INIT(&fp);
+        st = WdfIoQueueFindRequest(g_manual_queue, NULL, mine, &fp, &found);
+        if (!NT_SUCCESS(st))
+            break;
+        if (fp.Parameters.DeviceIoControl.IoControlCode != IOCTL_IOECHO_PEND)
+            st = STATUS_DATA_ERROR;
+        if (NT_SUCCESS(st))
+            st = WdfIoQueueRetrieveFoundRequest(g_manual_queue, found, &got);
+        WdfObjectDereference(found);
+        if (NT_SUCCESS(st)) {
+            *(ULONG *)out = ReqCtx(got)->tag;
+            info = sizeof(ULONG);
+            WdfRequestComplete(got, STATUS_SUCCESS);
+        }
+        break;
+    }
+    case IOCTL_IOECHO_BYFILE: {
+        WDFREQUEST got;
+        st = WdfRequestRetrieveOutputBuffer(Request, sizeof(ULONG), &out, NULL);
+        if (NT_SUCCESS(st))
+            st = WdfIoQueueRetrieveRequestByFileObject(g_manual_queue, WdfRequestGetFileObject(Request), &got);
+        if (NT_SUCCESS(st)) {
+            *(ULONG *)out = ReqCtx(got)->tag;
+            info = sizeof(ULONG);
+            WdfRequestComplete(got, STATUS_SUCCESS);
+        }
+        break;
+    }
+    case IOCTL_IOECHO_SLOW: {
+        LARGE_INTEGER d = { .QuadPart = WDF_REL_TIMEOUT_IN_MS(20) };
+        KeDelayExecutionThread(KernelMode, FALSE, &d);
+        break;
+    }
     case IOCTL_IOECHO_PURGE:
         WdfIoQueuePurgeSynchronously(g_manual_queue);
         WdfIoQueueStart(g_manual_queue);
@@ -375,6 +437,11 @@ static VOID IoctlIo(WDFQUEUE Queue, WDFREQUEST Request, size_t OutLen, size_t In
     (void)InLen;
     InterlockedDecrement(&g_ioctls_active);
     WdfRequestCompleteWithInformation(Request, st, info);
+}
+
+static VOID ManualReady(WDFQUEUE Queue, WDFCONTEXT Context)
+{
+    InterlockedIncrement((LONG *)&g_stats.ready_notifications);
 }
 
 static VOID ManualCanceled(WDFQUEUE Queue, WDFREQUEST Request)
@@ -503,6 +570,9 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     WDF_IO_QUEUE_CONFIG_INIT(&qcfg, WdfIoQueueDispatchManual);
     qcfg.EvtIoCanceledOnQueue = ManualCanceled;
     st = WdfIoQueueCreate(device, &qcfg, WDF_NO_OBJECT_ATTRIBUTES, &g_manual_queue);
+    if (!NT_SUCCESS(st))
+        return st;
+    st = WdfIoQueueReadyNotify(g_manual_queue, ManualReady, NULL);
     if (!NT_SUCCESS(st))
         return st;
 

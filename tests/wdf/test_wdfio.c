@@ -10,6 +10,7 @@
 #include "wdfio_test.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <sys/wait.h>
 
 /* iotypes.h gained DEVICE_REGISTRY_PROPERTY for wdfiotarget.h: Windows values. */
@@ -261,6 +262,112 @@ static void test_cancel_on_close(void **state)
     assert_int_equal(s1.closes - s0.closes, 1);
 }
 
+static ULONG qop(ULONG op)
+{
+    ULONG state = 0;
+    ULONG_PTR info;
+    assert_int_equal(io_ioctl(h, IOCTL_IOECHO_QSTATE, &op, sizeof(op), &state, sizeof(state), &info),
+                     STATUS_SUCCESS);
+    return state;
+}
+
+/* Queue states as WdfIoQueueGetState reports them; a stopped queue still
+ * accepts; a drained one does not until started; ReadyNotify fires when
+ * the empty queue gets a request. */
+static void test_queue_states(void **state)
+{
+    (void)state;
+    struct async_done a, b;
+    UCHAR ba[4], bb[4];
+    ULONG tag = 0;
+    ULONG_PTR info;
+    ULONG st = qop(QOP_STATE);
+    assert_true(st & 0x1);      /* WdfIoQueueAcceptRequests */
+    assert_true(st & 0x2);      /* WdfIoQueueDispatchRequests */
+    assert_true(st & 0x4);      /* WdfIoQueueNoRequests */
+    assert_true(st & 0x8);      /* WdfIoQueueDriverNoRequests */
+
+    ULONG ready0 = stats().ready_notifications;
+    st = qop(QOP_STOP);
+    assert_true(st & 0x1);
+    assert_false(st & 0x2);
+    assert_int_equal(submit_ioctl(h, IOCTL_IOECHO_PEND, &a, ba), STATUS_PENDING);
+    assert_int_equal(stats().manual_queued, 1);
+    assert_int_equal(stats().ready_notifications, ready0 + 1);
+    /* stopped: retrieval is refused */
+    assert_int_equal(io_ioctl(h, IOCTL_IOECHO_RELEASE, NULL, 0, &tag, sizeof(tag), &info),
+                     (NTSTATUS)0xC0200203L /* STATUS_WDF_PAUSED */);
+    st = qop(QOP_START);
+    assert_true(st & 0x2);
+    assert_false(st & 0x4);
+
+    /* Find + RetrieveFound, and by file object */
+    assert_int_equal(io_ioctl(h, IOCTL_IOECHO_FIND, NULL, 0, &tag, sizeof(tag), &info),
+                     STATUS_SUCCESS);
+    wait_done(&a);
+    assert_int_equal(a.status, STATUS_SUCCESS);
+    assert_int_equal(io_ioctl(h, IOCTL_IOECHO_FIND, NULL, 0, &tag, sizeof(tag), &info),
+                     STATUS_NO_MORE_ENTRIES);
+    assert_int_equal(submit_ioctl(h, IOCTL_IOECHO_PEND, &b, bb), STATUS_PENDING);
+    assert_int_equal(io_ioctl(h, IOCTL_IOECHO_BYFILE, NULL, 0, &tag, sizeof(tag), &info),
+                     STATUS_SUCCESS);
+    wait_done(&b);
+    assert_int_equal(b.status, STATUS_SUCCESS);
+
+    /* drained: empty, no longer accepting; a new request is cancelled */
+    st = qop(QOP_DRAIN);
+    assert_false(st & 0x1);
+    assert_true(st & 0x4);
+    NTSTATUS r = submit_ioctl(h, IOCTL_IOECHO_PEND, &a, ba);
+    wait_done(&a);
+    assert_true(r == STATUS_PENDING || r == a.status);
+    assert_int_equal(a.status, (NTSTATUS)0xC0200204L /* STATUS_WDF_BUSY: forward refused */);
+    st = qop(QOP_START);
+    assert_true(st & 0x1);
+}
+
+struct hammer {
+    int id;
+    int failures;
+};
+
+static void *hammer_main(void *arg)
+{
+    struct hammer *hm = arg;
+    for (int i = 0; i < 30; i++) {
+        ULONG_PTR info;
+        if (io_ioctl(h, IOCTL_IOECHO_SLOW, NULL, 0, NULL, 0, &info) != STATUS_SUCCESS)
+            hm->failures++;
+        UCHAR b[64];
+        memset(b, hm->id, sizeof(b));
+        if (io_write(h, b, sizeof(b), 0, &info) != STATUS_SUCCESS)
+            hm->failures++;
+        if (io_read(h, b, sizeof(b), 0, &info) != STATUS_SUCCESS)
+            hm->failures++;
+    }
+    return NULL;
+}
+
+/* Four clients at once: the sequential queue never has two requests with
+ * the driver, the parallel one at most NumberOfPresentedRequests (2). */
+static void test_concurrency(void **state)
+{
+    (void)state;
+    pthread_t t[4];
+    struct hammer hm[4];
+    for (int i = 0; i < 4; i++) {
+        hm[i] = (struct hammer){ .id = i + 1 };
+        assert_int_equal(pthread_create(&t[i], NULL, hammer_main, &hm[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(hm[i].failures, 0);
+    }
+    struct ioecho_stats s = stats();
+    assert_int_equal(s.sequential_violations, 0);
+    assert_int_equal(s.max_parallel, 2);
+}
+
 /* ---- bug checks ---------------------------------------------------- */
 
 static void expect_child_bugcheck(ULONG code, const char *text, void (*misuse)(void))
@@ -356,6 +463,8 @@ int main(void)
         cmocka_unit_test(test_memory),
         cmocka_unit_test(test_manual_queue),
         cmocka_unit_test(test_cancel_on_close),
+        cmocka_unit_test(test_queue_states),
+        cmocka_unit_test(test_concurrency),
     };
     const struct CMUnitTest bugchecks[] = {
         cmocka_unit_test(test_bugcheck_double_complete),

@@ -23,6 +23,15 @@
 #define IOCTL_IOECHO_NOTOWNED   IOECHO_CTL(10, METHOD_BUFFERED)   /* misuse: completes a queued one */
 #define IOCTL_IOECHO_PURGE      IOECHO_CTL(11, METHOD_BUFFERED)   /* purges the manual queue */
 #define IOCTL_IOECHO_PARAMS     IOECHO_CTL(12, METHOD_BUFFERED)   /* out: struct ioecho_params */
+#define IOCTL_IOECHO_QSTATE     IOECHO_CTL(13, METHOD_BUFFERED)   /* in: QOP_*, out: queue state bits */
+#define IOCTL_IOECHO_FIND       IOECHO_CTL(14, METHOD_BUFFERED)   /* find+retrieve the caller's pended one, out: tag */
+#define IOCTL_IOECHO_BYFILE     IOECHO_CTL(15, METHOD_BUFFERED)   /* retrieve by the caller's file, out: tag */
+#define IOCTL_IOECHO_SLOW       IOECHO_CTL(16, METHOD_BUFFERED)   /* sleeps 20 ms on the parallel queue */
+
+#define QOP_STATE 0
+#define QOP_STOP  1
+#define QOP_START 2
+#define QOP_DRAIN 3
 
 struct ioecho_stats {
     ULONG writes, reads, ioctls;      /* presented to the driver */
@@ -36,6 +45,7 @@ struct ioecho_stats {
     ULONG request_context_ok;         /* requests whose context was there */
     ULONG sequential_violations;      /* two reads/writes with the driver at once */
     ULONG timer_deferred;             /* echo completions left to the WDFTIMER */
+    ULONG ready_notifications;        /* EvtIoQueueState (ReadyNotify) of the manual queue */
 };
 
 struct ioecho_params {
