@@ -335,12 +335,17 @@ static bool fx_queue_has_handler(struct fx_queue *q, UCHAR major)
 static void fx_queue_present(struct fx_queue *q)
 {
     KIRQL irql;
-    if (fx_presenting == q) {
+    if (fx_presenting == q && q->sync_lock) {
+        /* Inside one of q's callbacks, holding its lock: the loop below
+         * that callback goes on when it returns. */
         KeAcquireSpinLock(&q->lock, &irql);
         q->more = true;
         KeReleaseSpinLock(&q->lock, irql);
         return;
     }
+    /* Without a lock, a request the driver sent to its own queue from
+     * one of q's callbacks (a synchronous send to itself) is presented
+     * now, nested: the caller may be waiting for it. */
     if (q->obj.exec_level == WdfExecutionLevelPassive && KeGetCurrentIrql() > PASSIVE_LEVEL) {
         fx_queue_defer(q);
         return;

@@ -150,6 +150,47 @@ static VOID EchoRead(WDFQUEUE Queue, WDFREQUEST Request, size_t Length)
 
 /* ---- the IOCTL queue --------------------------------------------------- */
 
+/* A remote I/O target on our own device, by name: an IOCTL (the parallel
+ * queue has a second slot), a write and a read (the sequential queue). */
+static ULONG TargetChecks(WDFDEVICE Device)
+{
+    ULONG ok = 0;
+    WDFIOTARGET t;
+    WDF_IO_TARGET_OPEN_PARAMS op;
+    WDF_MEMORY_DESCRIPTOR in, out;
+    UCHAR a[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, b[8] = { 0 };
+    ULONG_PTR n = 0;
+    DECLARE_CONST_UNICODE_STRING(name, IOECHO_DEVICE);
+
+    if (!NT_SUCCESS(WdfIoTargetCreate(Device, WDF_NO_OBJECT_ATTRIBUTES, &t)))
+        return 0;
+    WDF_IO_TARGET_OPEN_PARAMS_INIT_OPEN_BY_NAME(&op, &name, GENERIC_READ | GENERIC_WRITE);
+    if (NT_SUCCESS(WdfIoTargetOpen(t, &op)) && WdfIoTargetGetState(t) == WdfIoTargetStarted &&
+        WdfIoTargetWdmGetTargetDeviceObject(t) && WdfIoTargetGetDevice(t) == Device)
+        ok |= TGT_OPEN;
+    WDF_MEMORY_DESCRIPTOR_INIT_BUFFER(&in, a, sizeof(a));
+    WDF_MEMORY_DESCRIPTOR_INIT_BUFFER(&out, b, sizeof(b));
+    if (NT_SUCCESS(WdfIoTargetSendIoctlSynchronously(t, NULL, IOCTL_IOECHO_BUFFERED, &in, &out,
+                                                     NULL, &n)) && n == 8 && b[7] == (UCHAR)~8)
+        ok |= TGT_IOCTL;
+    if (NT_SUCCESS(WdfIoTargetSendWriteSynchronously(t, NULL, &in, NULL, NULL, &n)) && n == 8)
+        ok |= TGT_WRITE;
+    RtlZeroMemory(b, sizeof(b));
+    if (NT_SUCCESS(WdfIoTargetSendReadSynchronously(t, NULL, &out, NULL, NULL, &n)) && n == 8 &&
+        RtlCompareMemory(a, b, 8) == 8)
+        ok |= TGT_READ;
+    WdfIoTargetStop(t, WdfIoTargetCancelSentIo);
+    if (WdfIoTargetGetState(t) == WdfIoTargetStopped &&
+        WdfIoTargetSendIoctlSynchronously(t, NULL, IOCTL_IOECHO_BUFFERED, &in, &out, NULL, &n) ==
+            STATUS_INVALID_DEVICE_STATE && NT_SUCCESS(WdfIoTargetStart(t)))
+        ok |= TGT_STOP;
+    WdfIoTargetClose(t);
+    if (WdfIoTargetGetState(t) == WdfIoTargetClosed)
+        ok |= TGT_CLOSE;
+    WdfObjectDelete(t);
+    return ok;
+}
+
 static ULONG MemoryChecks(WDFREQUEST Request)
 {
     ULONG ok = 0;
@@ -407,6 +448,13 @@ static VOID IoctlIo(WDFQUEUE Queue, WDFREQUEST Request, size_t OutLen, size_t In
         }
         break;
     }
+    case IOCTL_IOECHO_TARGET:
+        st = WdfRequestRetrieveOutputBuffer(Request, sizeof(ULONG), &out, NULL);
+        if (NT_SUCCESS(st)) {
+            *(ULONG *)out = TargetChecks(WdfIoQueueGetDevice(Queue));
+            info = sizeof(ULONG);
+        }
+        break;
     case IOCTL_IOECHO_SLOW: {
         LARGE_INTEGER d = { .QuadPart = WDF_REL_TIMEOUT_IN_MS(20) };
         KeDelayExecutionThread(KernelMode, FALSE, &d);

@@ -326,6 +326,22 @@ static void test_queue_states(void **state)
     assert_true(st & 0x1);
 }
 
+/* A remote I/O target opened by name (on the driver's own device). */
+static void test_io_target(void **state)
+{
+    (void)state;
+    ULONG bits = 0;
+    ULONG_PTR info;
+    struct ioecho_stats s0 = stats();
+    assert_int_equal(io_ioctl(h, IOCTL_IOECHO_TARGET, NULL, 0, &bits, sizeof(bits), &info),
+                     STATUS_SUCCESS);
+    assert_int_equal(bits, TGT_ALL);
+    struct ioecho_stats s1 = stats();
+    /* the target's own file: created, cleaned up, closed */
+    assert_int_equal(s1.creates - s0.creates, 1);
+    assert_int_equal(s1.closes - s0.closes, 1);
+}
+
 struct hammer {
     int id;
     int failures;
@@ -465,6 +481,7 @@ int main(void)
         cmocka_unit_test(test_cancel_on_close),
         cmocka_unit_test(test_queue_states),
         cmocka_unit_test(test_concurrency),
+        cmocka_unit_test(test_io_target),
     };
     const struct CMUnitTest bugchecks[] = {
         cmocka_unit_test(test_bugcheck_double_complete),

@@ -28,6 +28,16 @@
 #define IOCTL_IOECHO_BYFILE     IOECHO_CTL(15, METHOD_BUFFERED)   /* retrieve by the caller's file, out: tag */
 #define IOCTL_IOECHO_SLOW       IOECHO_CTL(16, METHOD_BUFFERED)   /* sleeps 20 ms on the parallel queue */
 
+#define IOCTL_IOECHO_TARGET     IOECHO_CTL(17, METHOD_BUFFERED)   /* remote target to itself, out: TGT_* bits */
+
+#define TGT_OPEN   0x01
+#define TGT_IOCTL  0x02
+#define TGT_WRITE  0x04
+#define TGT_READ   0x08
+#define TGT_STOP   0x10
+#define TGT_CLOSE  0x20
+#define TGT_ALL    0x3f
+
 #define QOP_STATE 0
 #define QOP_STOP  1
 #define QOP_START 2
