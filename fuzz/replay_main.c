@@ -29,7 +29,7 @@ static uint64_t next(void)
 
 static size_t mutate(uint8_t *buf, size_t len, size_t cap)
 {
-    static const char tokens[][8] = { "[", "]", "=", ",", ";", "\"", "%", "%%", "\\\n",
+    static const char tokens[][12] = { "[", "]", "=", ",", ";", "\"", "%", "%%", "\\\n",
                                       "\r\n", "\xff\xfe", "NTamd64", ".10.0..." };
     unsigned ops = 1 + (unsigned)(next() % 8);
     for (unsigned i = 0; i < ops; i++) {

@@ -163,10 +163,6 @@
 #ifndef ALLOC_DATA_PRAGMA
 #define ALLOC_DATA_PRAGMA 1
 #endif
-/* Belongs with ntdef.h's basics; here until ntdef.h has it. */
-#ifndef ARGUMENT_PRESENT
-#define ARGUMENT_PRESENT(ArgumentPointer) ((char *)((uintptr_t)(ArgumentPointer)) != (char *)0)
-#endif
 
 /* Compiler intrinsics of MSVC that driver code calls directly; the
  * Windows types are not defined yet here, so the signatures use the C

@@ -244,6 +244,25 @@ NTKERNELAPI PVOID NTAPI MmMapLockedPages(PMDL MemoryDescriptorList, KPROCESSOR_M
 NTKERNELAPI void NTAPI MmUnmapLockedPages(PVOID BaseAddress, PMDL MemoryDescriptorList);
 NTKERNELAPI void NTAPI MmPrepareMdlForReuse(PMDL Mdl);
 
+/* Pages for an MDL. OpenDDK has no physical memory: the address bounds
+ * are accepted and ignored, and the pages come from ordinary (zeroed,
+ * page-aligned) memory. The caller frees the pages with
+ * MmFreePagesFromMdl and then the MDL itself with ExFreePool. */
+#define MM_DONT_ZERO_ALLOCATION                 0x00000001
+#define MM_ALLOCATE_FROM_LOCAL_NODE_ONLY        0x00000002
+#define MM_ALLOCATE_FULLY_REQUIRED              0x00000004
+#define MM_ALLOCATE_NO_WAIT                     0x00000008
+#define MM_ALLOCATE_PREFER_CONTIGUOUS           0x00000010
+#define MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS   0x00000020
+NTKERNELAPI PMDL NTAPI MmAllocatePagesForMdl(PHYSICAL_ADDRESS LowAddress,
+                                             PHYSICAL_ADDRESS HighAddress,
+                                             PHYSICAL_ADDRESS SkipBytes, SIZE_T TotalBytes);
+NTKERNELAPI PMDL NTAPI MmAllocatePagesForMdlEx(PHYSICAL_ADDRESS LowAddress,
+                                               PHYSICAL_ADDRESS HighAddress,
+                                               PHYSICAL_ADDRESS SkipBytes, SIZE_T TotalBytes,
+                                               MEMORY_CACHING_TYPE CacheType, ULONG Flags);
+NTKERNELAPI void NTAPI MmFreePagesFromMdl(PMDL MemoryDescriptorList);
+
 #define MmInitializeMdl(MemoryDescriptorList, BaseVa, Length) do {              \
         (MemoryDescriptorList)->Next = (PMDL)NULL;                               \
         (MemoryDescriptorList)->Size = (CSHORT)(sizeof(MDL) +                    \

@@ -118,13 +118,6 @@ NTKERNELAPI NTSTATUS NTAPI IoDeleteSymbolicLink(PUNICODE_STRING SymbolicLinkName
 /* ------------------------------------------------------------------ */
 /* Device interfaces and PnP notifications                             */
 
-#ifndef IsEqualGUID
-#define IsEqualGUID(a, b) (__builtin_memcmp((a), (b), sizeof(GUID)) == 0)
-#endif
-#ifndef InlineIsEqualGUID
-#define InlineIsEqualGUID(a, b) IsEqualGUID(a, b)
-#endif
-
 #define DEVICE_INTERFACE_INCLUDE_NONACTIVE 0x00000001
 #define PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES 0x00000001
 

@@ -254,6 +254,46 @@ NTKERNELAPI KPRIORITY NTAPI KeQueryPriorityThread(PKTHREAD Thread);
 NTKERNELAPI LONG NTAPI KeSetBasePriorityThread(PKTHREAD Thread, LONG Increment);
 #define PsGetCurrentProcessSessionId() ((ULONG)0)
 
+/* --------------------------------------------------------- device queues */
+
+NTKERNELAPI void NTAPI KeInitializeDeviceQueue(PKDEVICE_QUEUE DeviceQueue);
+NTKERNELAPI BOOLEAN NTAPI KeInsertDeviceQueue(PKDEVICE_QUEUE DeviceQueue,
+                                              PKDEVICE_QUEUE_ENTRY DeviceQueueEntry);
+NTKERNELAPI BOOLEAN NTAPI KeInsertByKeyDeviceQueue(PKDEVICE_QUEUE DeviceQueue,
+                                                   PKDEVICE_QUEUE_ENTRY DeviceQueueEntry,
+                                                   ULONG SortKey);
+NTKERNELAPI PKDEVICE_QUEUE_ENTRY NTAPI KeRemoveDeviceQueue(PKDEVICE_QUEUE DeviceQueue);
+NTKERNELAPI PKDEVICE_QUEUE_ENTRY NTAPI KeRemoveByKeyDeviceQueue(PKDEVICE_QUEUE DeviceQueue,
+                                                                ULONG SortKey);
+NTKERNELAPI PKDEVICE_QUEUE_ENTRY NTAPI KeRemoveByKeyDeviceQueueIfBusy(PKDEVICE_QUEUE DeviceQueue,
+                                                                      ULONG SortKey);
+NTKERNELAPI BOOLEAN NTAPI KeRemoveEntryDeviceQueue(PKDEVICE_QUEUE DeviceQueue,
+                                                   PKDEVICE_QUEUE_ENTRY DeviceQueueEntry);
+
+/* ------------------------------------------------------------ interrupts */
+
+NTKERNELAPI BOOLEAN NTAPI KeSynchronizeExecution(PKINTERRUPT Interrupt,
+                                                 PKSYNCHRONIZE_ROUTINE SynchronizeRoutine,
+                                                 PVOID SynchronizeContext);
+NTKERNELAPI KIRQL NTAPI KeAcquireInterruptSpinLock(PKINTERRUPT Interrupt);
+NTKERNELAPI void NTAPI KeReleaseInterruptSpinLock(PKINTERRUPT Interrupt, KIRQL OldIrql);
+
+/* ------------------------------------------------- affinity, FP, process */
+
+NTKERNELAPI void NTAPI KeSetSystemAffinityThread(KAFFINITY Affinity);
+NTKERNELAPI KAFFINITY NTAPI KeSetSystemAffinityThreadEx(KAFFINITY Affinity);
+NTKERNELAPI void NTAPI KeRevertToUserAffinityThread(void);
+NTKERNELAPI void NTAPI KeRevertToUserAffinityThreadEx(KAFFINITY Affinity);
+NTKERNELAPI void NTAPI KeSetSystemGroupAffinityThread(PGROUP_AFFINITY Affinity,
+                                                      PGROUP_AFFINITY PreviousAffinity);
+NTKERNELAPI void NTAPI KeRevertToUserGroupAffinityThread(PGROUP_AFFINITY PreviousAffinity);
+NTKERNELAPI USHORT NTAPI KeGetCurrentNodeNumber(void);
+NTKERNELAPI USHORT NTAPI KeQueryHighestNodeNumber(void);
+NTKERNELAPI NTSTATUS NTAPI KeSaveFloatingPointState(PKFLOATING_SAVE FloatSave);
+NTKERNELAPI NTSTATUS NTAPI KeRestoreFloatingPointState(PKFLOATING_SAVE FloatSave);
+NTKERNELAPI void NTAPI KeStackAttachProcess(PRKPROCESS Process, PRKAPC_STATE ApcState);
+NTKERNELAPI void NTAPI KeUnstackDetachProcess(PRKAPC_STATE ApcState);
+
 /* ------------------------------------------------------------------ time */
 
 NTKERNELAPI void NTAPI KeQuerySystemTime(PLARGE_INTEGER CurrentTime);

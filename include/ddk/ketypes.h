@@ -305,6 +305,37 @@ typedef enum _POOL_TYPE {
 
 typedef ULONG64 POOL_FLAGS;
 
+/* Interrupt objects are opaque to drivers (IoConnectInterrupt makes them). */
+struct _KINTERRUPT;
+typedef struct _KINTERRUPT *PKINTERRUPT, *PRKINTERRUPT;
+typedef BOOLEAN NTAPI KSERVICE_ROUTINE(struct _KINTERRUPT *Interrupt, PVOID ServiceContext);
+typedef KSERVICE_ROUTINE *PKSERVICE_ROUTINE;
+typedef BOOLEAN NTAPI KMESSAGE_SERVICE_ROUTINE(struct _KINTERRUPT *Interrupt,
+                                               PVOID ServiceContext, ULONG MessageID);
+typedef KMESSAGE_SERVICE_ROUTINE *PKMESSAGE_SERVICE_ROUTINE;
+typedef BOOLEAN NTAPI KSYNCHRONIZE_ROUTINE(PVOID SynchronizeContext);
+typedef KSYNCHRONIZE_ROUTINE *PKSYNCHRONIZE_ROUTINE;
+typedef enum _KINTERRUPT_MODE { LevelSensitive, Latched } KINTERRUPT_MODE;
+typedef enum _KINTERRUPT_POLARITY {
+    InterruptPolarityUnknown, InterruptActiveHigh, InterruptRisingEdge = InterruptActiveHigh,
+    InterruptActiveLow, InterruptFallingEdge = InterruptActiveLow, InterruptActiveBoth,
+    InterruptActiveBothTriggerLow = InterruptActiveBoth, InterruptActiveBothTriggerHigh
+} KINTERRUPT_POLARITY;
+
+/* KeStackAttachProcess state (x64 layout). */
+typedef struct _KAPC_STATE {
+    LIST_ENTRY ApcListHead[2];
+    struct _KPROCESS *Process;
+    UCHAR InProgressFlags;
+    BOOLEAN KernelApcPending;
+    BOOLEAN UserApcPendingAll;
+} KAPC_STATE, *PKAPC_STATE, *PRKAPC_STATE;
+
+/* x64 saves nothing explicitly: the OS preserves floating-point state. */
+typedef struct _KFLOATING_SAVE {
+    ULONG Dummy;
+} KFLOATING_SAVE, *PKFLOATING_SAVE;
+
 _Static_assert(sizeof(DISPATCHER_HEADER) == 0x18, "DISPATCHER_HEADER");
 _Static_assert(sizeof(KEVENT) == 0x18, "KEVENT");
 _Static_assert(sizeof(KSEMAPHORE) == 0x20, "KSEMAPHORE");
@@ -319,5 +350,6 @@ _Static_assert(sizeof(KLOCK_QUEUE_HANDLE) == 0x18, "KLOCK_QUEUE_HANDLE");
 _Static_assert(sizeof(ERESOURCE) == 0x68, "ERESOURCE");
 _Static_assert(sizeof(WORK_QUEUE_ITEM) == 0x20, "WORK_QUEUE_ITEM");
 _Static_assert(sizeof(KWAIT_BLOCK) == 0x30, "KWAIT_BLOCK");
+_Static_assert(sizeof(KAPC_STATE) == 0x30, "KAPC_STATE");
 
 #endif /* _DDK_KETYPES_H_ */

@@ -223,6 +223,47 @@ NTSYSAPI BOOLEAN NTAPI RtlTimeToSecondsSince1980(PLARGE_INTEGER Time, PULONG Ela
 NTSYSAPI VOID NTAPI RtlSecondsSince1980ToTime(ULONG ElapsedSeconds, PLARGE_INTEGER Time);
 
 /* ------------------------------------------------------------------ */
+/* Version                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct _OSVERSIONINFOW {
+    ULONG dwOSVersionInfoSize;
+    ULONG dwMajorVersion;
+    ULONG dwMinorVersion;
+    ULONG dwBuildNumber;
+    ULONG dwPlatformId;
+    WCHAR szCSDVersion[128];
+} OSVERSIONINFOW, *POSVERSIONINFOW, *LPOSVERSIONINFOW, RTL_OSVERSIONINFOW, *PRTL_OSVERSIONINFOW;
+
+typedef struct _OSVERSIONINFOEXW {
+    ULONG dwOSVersionInfoSize;
+    ULONG dwMajorVersion;
+    ULONG dwMinorVersion;
+    ULONG dwBuildNumber;
+    ULONG dwPlatformId;
+    WCHAR szCSDVersion[128];
+    USHORT wServicePackMajor;
+    USHORT wServicePackMinor;
+    USHORT wSuiteMask;
+    UCHAR wProductType;
+    UCHAR wReserved;
+} OSVERSIONINFOEXW, *POSVERSIONINFOEXW, *LPOSVERSIONINFOEXW, RTL_OSVERSIONINFOEXW,
+  *PRTL_OSVERSIONINFOEXW;
+
+#define VER_PLATFORM_WIN32_NT   2
+#define VER_NT_WORKSTATION      0x0000001
+#define VER_NT_DOMAIN_CONTROLLER 0x0000002
+#define VER_NT_SERVER           0x0000003
+#define VER_SUITE_SINGLEUSERTS  0x00000100
+
+/* OpenDDK implements the DDIs of Windows 10, version 2004 (see
+ * sdkddkver.h), and says so: 10.0.19041, workstation. dwOSVersionInfoSize
+ * must be sizeof(RTL_OSVERSIONINFOW) or sizeof(RTL_OSVERSIONINFOEXW). */
+NTSYSAPI NTSTATUS NTAPI RtlGetVersion(PRTL_OSVERSIONINFOW lpVersionInformation);
+/* TRUE for NTDDI versions up to the implemented level (NTDDI_WIN10_VB). */
+NTSYSAPI BOOLEAN NTAPI RtlIsNtDdiVersionAvailable(ULONG Version);
+
+/* ------------------------------------------------------------------ */
 /* Bitmaps                                                              */
 /* ------------------------------------------------------------------ */
 

@@ -25,6 +25,7 @@
  */
 #define _GNU_SOURCE
 #include <wdm.h>
+#include <wdmguid.h>
 #include "io/iodev.h"
 #include "ke/ke.h"
 #include "krnl/krnl.h"
@@ -34,11 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The notification event GUIDs (values as in wdmguid.h). */
-static const GUID io_guid_arrival =
-    { 0xcb3a4004, 0x46f0, 0x11d0, { 0xb0, 0x8f, 0x00, 0x60, 0x97, 0x13, 0x05, 0x3f } };
-static const GUID io_guid_removal =
-    { 0xcb3a4005, 0x46f0, 0x11d0, { 0xb0, 0x8f, 0x00, 0x60, 0x97, 0x13, 0x05, 0x3f } };
+#define io_guid_arrival GUID_DEVICE_INTERFACE_ARRIVAL
+#define io_guid_removal GUID_DEVICE_INTERFACE_REMOVAL
 
 #define IO_IFACE_TAG 'fIoI'
 
@@ -98,12 +96,18 @@ static void io_format_guid(WCHAR *out, const GUID *g)
     out[i] = 0;
 }
 
-static void io_reg_put_locked(struct io_notify_reg *reg)
+/* Drops a registration reference (db held). Returns the driver object
+ * whose reference the caller must drop after releasing the lock (the last
+ * driver reference may unmap a module: never under io_db_lock), or NULL. */
+static PDRIVER_OBJECT io_reg_put_locked(struct io_notify_reg *reg)
 {
+    PDRIVER_OBJECT drv = NULL;
+
     if (--reg->refs == 0) {
-        ObDereferenceObject(reg->driver);
+        drv = reg->driver;
         free(reg);
     }
+    return drv;
 }
 
 /* ------------------------------------------------------------------ */
@@ -115,6 +119,7 @@ static void NTAPI io_notify_drain(PVOID unused)
     for (;;) {
         struct io_notify_event *ev;
         struct io_notify_reg *reg;
+        PDRIVER_OBJECT drv;
         DEVICE_INTERFACE_CHANGE_NOTIFICATION n;
         UNICODE_STRING name;
         bool deliver;
@@ -156,8 +161,10 @@ static void NTAPI io_notify_drain(PVOID unused)
             reg->running--;
             pthread_cond_broadcast(&io_notify_cond);
         }
-        io_reg_put_locked(reg);
+        drv = io_reg_put_locked(reg);
         io_db_release();
+        if (drv)
+            ObDereferenceObject(drv);
         free(ev->name);
         free(ev);
     }
@@ -552,6 +559,7 @@ NTKERNELAPI NTSTATUS NTAPI IoRegisterPlugPlayNotification(
 static NTSTATUS io_unregister(PVOID NotificationEntry)
 {
     struct io_notify_reg *reg = NotificationEntry;
+    PDRIVER_OBJECT drv;
     bool in_callback;
     PLIST_ENTRY e;
     bool found = false;
@@ -577,8 +585,10 @@ static NTSTATUS io_unregister(PVOID NotificationEntry)
      * one we may be called from). */
     while (reg->running > (in_callback ? 1 : 0))
         pthread_cond_wait(&io_notify_cond, &io_db_lock);
-    io_reg_put_locked(reg);
+    drv = io_reg_put_locked(reg);
     io_db_release();
+    if (drv)
+        ObDereferenceObject(drv);
     return STATUS_SUCCESS;
 }
 

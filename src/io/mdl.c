@@ -16,6 +16,7 @@
  */
 #include "io/iop.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define IO_MDL_MAX_PAGES ((0x7fff - sizeof(MDL)) / sizeof(PFN_NUMBER))
@@ -189,4 +190,61 @@ NTKERNELAPI void NTAPI IoBuildPartialMdl(PMDL SourceMdl, PMDL TargetMdl, PVOID V
     SIZE_T first = ((ULONG_PTR)PAGE_ALIGN(va) - (ULONG_PTR)SourceMdl->StartVa) >> PAGE_SHIFT;
     memcpy(MmGetMdlPfnArray(TargetMdl), MmGetMdlPfnArray(SourceMdl) + first,
            pages * sizeof(PFN_NUMBER));
+}
+
+/* ------------------------------------------------------------------ */
+/* Pages for MDLs                                                        */
+/* ------------------------------------------------------------------ */
+
+/* MdlFlags bit marking pages MmAllocatePagesForMdl allocated, so that
+ * MmFreePagesFromMdl frees only those (MDL_INTERNAL is the system's own). */
+#define IO_MDL_OWNS_PAGES MDL_INTERNAL
+
+NTKERNELAPI PMDL NTAPI MmAllocatePagesForMdlEx(PHYSICAL_ADDRESS LowAddress,
+                                               PHYSICAL_ADDRESS HighAddress,
+                                               PHYSICAL_ADDRESS SkipBytes, SIZE_T TotalBytes,
+                                               MEMORY_CACHING_TYPE CacheType, ULONG Flags)
+{
+    UNREFERENCED_PARAMETER(LowAddress);
+    UNREFERENCED_PARAMETER(HighAddress);
+    UNREFERENCED_PARAMETER(SkipBytes);
+    UNREFERENCED_PARAMETER(CacheType);
+    SIZE_T bytes = ROUND_TO_PAGES(TotalBytes);
+    if (!TotalBytes || TotalBytes > MAXULONG || bytes / PAGE_SIZE > IO_MDL_MAX_PAGES)
+        return NULL;
+    void *pages = aligned_alloc(PAGE_SIZE, bytes);
+    if (!pages)
+        return NULL;
+    if (!(Flags & MM_DONT_ZERO_ALLOCATION))
+        memset(pages, 0, bytes);
+    PMDL mdl = io_pool_alloc(MmSizeOfMdl(pages, TotalBytes), IO_TAG_MDL);
+    if (!mdl) {
+        free(pages);
+        return NULL;
+    }
+    MmInitializeMdl(mdl, pages, TotalBytes);
+    io_mdl_fill_pfns(mdl);
+    mdl->MdlFlags |= MDL_PAGES_LOCKED | IO_MDL_OWNS_PAGES;
+    return mdl;
+}
+
+NTKERNELAPI PMDL NTAPI MmAllocatePagesForMdl(PHYSICAL_ADDRESS LowAddress,
+                                             PHYSICAL_ADDRESS HighAddress,
+                                             PHYSICAL_ADDRESS SkipBytes, SIZE_T TotalBytes)
+{
+    return MmAllocatePagesForMdlEx(LowAddress, HighAddress, SkipBytes, TotalBytes, MmCached, 0);
+}
+
+NTKERNELAPI void NTAPI MmFreePagesFromMdl(PMDL MemoryDescriptorList)
+{
+    PMDL mdl = MemoryDescriptorList;
+    if (!(mdl->MdlFlags & IO_MDL_OWNS_PAGES)) {
+        krnl_log(KRNL_LOG_ERROR, "MmFreePagesFromMdl: MDL %p does not describe pages from "
+                 "MmAllocatePagesForMdl", (void *)mdl);
+        return;
+    }
+    free(mdl->StartVa);
+    mdl->MdlFlags &= ~(IO_MDL_OWNS_PAGES | MDL_PAGES_LOCKED | MDL_MAPPED_TO_SYSTEM_VA);
+    mdl->MappedSystemVa = NULL;
+    mdl->ByteCount = 0;
 }

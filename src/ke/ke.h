@@ -89,6 +89,26 @@ void ke_thread_put(struct _KTHREAD *thread);
  * referenced; NULL if the handle is not a thread handle. */
 struct _KTHREAD *ke_thread_from_handle(HANDLE handle);
 
+/* Interrupt objects, for io's IoConnectInterrupt(Ex)/IoDisconnectInterrupt
+ * and whoever delivers (emulated) interrupts. lock NULL: the object's own
+ * spin lock. synchronize_irql >= irql. STATUS_INVALID_PARAMETER on bad
+ * levels, STATUS_INSUFFICIENT_RESOURCES without memory. */
+NTSTATUS ke_interrupt_create(PKSERVICE_ROUTINE service_routine, PVOID service_context,
+                             PKSPIN_LOCK lock, ULONG vector, KIRQL irql,
+                             KIRQL synchronize_irql, KINTERRUPT_MODE mode,
+                             PKINTERRUPT *interrupt);
+void ke_interrupt_delete(PKINTERRUPT interrupt);
+/* Delivers one interrupt on the calling thread: raises to the object's
+ * synchronize IRQL, takes its spin lock, calls the ISR. Returns what the
+ * ISR returned (TRUE: it recognized the interrupt). Any IRQL below the
+ * object's synchronize IRQL. */
+BOOLEAN ke_interrupt_deliver(PKINTERRUPT interrupt);
+
+/* Spin-lock word operations without IRQL changes or checks (ERESOURCE,
+ * ExInterlocked*, interrupt locks use them at whatever IRQL they run). */
+void ke_spin_lock_raw(PKSPIN_LOCK lock);
+void ke_spin_unlock_raw(PKSPIN_LOCK lock);
+
 /* Times in 100 ns units: interrupt time is CLOCK_MONOTONIC, system time is
  * CLOCK_REALTIME since 1601-01-01 UTC. */
 ULONGLONG ke_interrupt_time(void);
@@ -126,6 +146,8 @@ struct _KTHREAD {
     WAIT_TYPE wait_type;
     KWAIT_BLOCK wait_block_array[THREAD_WAIT_OBJECTS];
     LIST_ENTRY mutants;             /* owned KMUTEXes (dispatcher lock) */
+    KAFFINITY user_affinity;        /* owner thread: saved by KeSetSystemAffinityThread */
+    BOOLEAN system_affinity;        /* owner thread */
     /* start */
     PKSTART_ROUTINE start_routine;
     PVOID start_context;

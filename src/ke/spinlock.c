@@ -101,6 +101,16 @@ static void ke_check_release_irql(KIRQL new_irql, const char *ddi, void *caller)
                       (unsigned)irql, (unsigned)new_irql);
 }
 
+void ke_spin_lock_raw(PKSPIN_LOCK lock)
+{
+    ke_spin_acquire(lock, "spin lock", __builtin_return_address(0));
+}
+
+void ke_spin_unlock_raw(PKSPIN_LOCK lock)
+{
+    ke_spin_release(lock, "spin lock", __builtin_return_address(0));
+}
+
 NTKERNELAPI void NTAPI KeInitializeSpinLock(PKSPIN_LOCK SpinLock)
 {
     *SpinLock = 0;

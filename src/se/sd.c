@@ -11,7 +11,9 @@
 #include <wdm.h>
 #include "se/se.h"
 #include "se/sep.h"
+#include "rtl/rtl.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,6 +74,52 @@ NTSYSAPI NTSTATUS NTAPI RtlCopySid(ULONG DestinationSidLength, PSID DestinationS
     if (DestinationSidLength < n)
         return STATUS_BUFFER_TOO_SMALL;
     memmove(DestinationSid, SourceSid, n);
+    return STATUS_SUCCESS;
+}
+
+/* "S-1-5-32-544": the authority in decimal when it fits in 32 bits, else
+ * in hex, as Windows prints it. Returns the length (chars, no NUL). */
+static size_t se_sid_format(const SID *s, char *out, size_t cap)
+{
+    ULONG64 auth = 0;
+    size_t n;
+    int i;
+
+    for (i = 0; i < 6; i++)
+        auth = (auth << 8) | s->IdentifierAuthority.Value[i];
+    if (auth >> 32)
+        n = (size_t)snprintf(out, cap, "S-%u-0x%012llX", s->Revision, (unsigned long long)auth);
+    else
+        n = (size_t)snprintf(out, cap, "S-%u-%llu", s->Revision, (unsigned long long)auth);
+    for (i = 0; i < s->SubAuthorityCount && n < cap; i++)
+        n += (size_t)snprintf(out + n, cap - n, "-%u", (unsigned)s->SubAuthority[i]);
+    return n;
+}
+
+NTSYSAPI NTSTATUS NTAPI RtlConvertSidToUnicodeString(PUNICODE_STRING UnicodeString, PSID Sid,
+                                                     BOOLEAN AllocateDestinationString)
+{
+    char text[256];
+    size_t n, i;
+
+    if (!UnicodeString)
+        return STATUS_INVALID_PARAMETER;
+    if (!RtlValidSid(Sid))
+        return STATUS_INVALID_SID;
+    n = se_sid_format(Sid, text, sizeof(text));
+    if (AllocateDestinationString) {
+        UnicodeString->Buffer = rtl_pool_alloc((n + 1) * sizeof(WCHAR), 'gtrS');
+        if (!UnicodeString->Buffer)
+            return STATUS_NO_MEMORY;
+        UnicodeString->MaximumLength = (USHORT)((n + 1) * sizeof(WCHAR));
+    } else if (!UnicodeString->Buffer || UnicodeString->MaximumLength < n * sizeof(WCHAR)) {
+        return STATUS_BUFFER_OVERFLOW;
+    }
+    for (i = 0; i < n; i++)
+        UnicodeString->Buffer[i] = (WCHAR)(unsigned char)text[i];
+    if (UnicodeString->MaximumLength >= (n + 1) * sizeof(WCHAR))
+        UnicodeString->Buffer[n] = 0;
+    UnicodeString->Length = (USHORT)(n * sizeof(WCHAR));
     return STATUS_SUCCESS;
 }
 

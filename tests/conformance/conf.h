@@ -45,6 +45,30 @@ struct hnd_open {
     ULONG target_creates;       /* out: creates seen by the target */
 };
 
+/* interfaces: iface_drv exposes an interface on its PDO, ifwatch_drv
+ * watches for it (IoRegisterPlugPlayNotification) and opens each arrival
+ * from a work item. {6A1E3C52-0B7D-4F19-9C3E-1D2B3A4C5D6E} */
+#define ODDK_IFACE_GUID_INIT { 0x6a1e3c52, 0x0b7d, 0x4f19, \
+                               { 0x9c, 0x3e, 0x1d, 0x2b, 0x3a, 0x4c, 0x5d, 0x6e } }
+#define IOCTL_IF_ENABLE   CTL_CODE(FILE_DEVICE_UNKNOWN, 0xA30, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define IOCTL_IF_DISABLE  CTL_CODE(FILE_DEVICE_UNKNOWN, 0xA31, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define IOCTL_IF_CREATES  CTL_CODE(FILE_DEVICE_UNKNOWN, 0xA32, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define IOCTL_WATCH_STATS CTL_CODE(FILE_DEVICE_UNKNOWN, 0xA38, METHOD_BUFFERED, FILE_ANY_ACCESS)
+
+struct if_enable {
+    NTSTATUS register_status;
+    NTSTATUS enable_status;
+    WCHAR link[128];            /* the name IoRegisterDeviceInterface made */
+};
+
+struct watch_stats {
+    ULONG arrivals;
+    ULONG removals;
+    ULONG opened;               /* arrivals the work item could open */
+    ULONG bad_irql;             /* callbacks not at PASSIVE_LEVEL */
+    WCHAR last[128];
+};
+
 /* loader errors: the pool tag leak_drv leaks */
 #define LEAK_DRV_TAG 'kaeL'   /* "Leak" in a pool dump */
 

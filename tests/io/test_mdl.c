@@ -131,6 +131,29 @@ static void test_probe_outside_request(void **state)
     IoFreeMdl(mdl);
 }
 
+static void test_pages_for_mdl(void **state)
+{
+    (void)state;
+    PHYSICAL_ADDRESS low = { .QuadPart = 0 }, high = { .QuadPart = -1 }, skip = { .QuadPart = 0 };
+    PMDL mdl = MmAllocatePagesForMdl(low, high, skip, 3 * PAGE_SIZE + 5);
+    assert_non_null(mdl);
+    assert_int_equal(MmGetMdlByteCount(mdl), 3 * PAGE_SIZE + 5);
+    assert_int_equal(MmGetMdlByteOffset(mdl), 0);
+    assert_true(mdl->MdlFlags & MDL_PAGES_LOCKED);
+    PUCHAR p = MmMapLockedPagesSpecifyCache(mdl, KernelMode, MmCached, NULL, FALSE,
+                                            NormalPagePriority);
+    assert_non_null(p);
+    assert_int_equal(p[0], 0);
+    assert_int_equal(p[3 * PAGE_SIZE + 4], 0);     /* zeroed */
+    memset(p, 0xee, 3 * PAGE_SIZE + 5);
+    assert_int_equal(MmGetMdlPfnArray(mdl)[3], ((ULONG_PTR)p >> PAGE_SHIFT) + 3);
+    MmUnmapLockedPages(p, mdl);
+    MmFreePagesFromMdl(mdl);
+    assert_int_equal(MmGetMdlByteCount(mdl), 0);
+    ExFreePool(mdl);
+    assert_null(MmAllocatePagesForMdl(low, high, skip, 0));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -138,6 +161,7 @@ int main(void)
         cmocka_unit_test(test_nonpaged_and_init),
         cmocka_unit_test(test_irp_mdl_chain),
         cmocka_unit_test(test_probe_outside_request),
+        cmocka_unit_test(test_pages_for_mdl),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

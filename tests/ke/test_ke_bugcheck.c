@@ -237,6 +237,22 @@ static void resource_not_owned(void)
     ExReleaseResourceLite(&r);
 }
 
+static void device_queue_not_busy(void)
+{
+    KDEVICE_QUEUE q;
+    KeInitializeDeviceQueue(&q);
+    KeRaiseIrqlToDpcLevel();
+    KeRemoveDeviceQueue(&q);
+}
+
+static void device_queue_at_passive(void)
+{
+    KDEVICE_QUEUE q;
+    KDEVICE_QUEUE_ENTRY e;
+    KeInitializeDeviceQueue(&q);
+    KeInsertDeviceQueue(&q, &e);
+}
+
 static void driver_misuse(void)
 {
     void *m = dlopen(DDK_TEST_DRIVER_DIR "/irqlmisuse_drv.so", RTLD_NOW | RTLD_LOCAL);
@@ -281,6 +297,8 @@ CASE(wait_in_dpc, ATTEMPTED_SWITCH_FROM_DPC)
 CASE(work_returns_at_dispatch, WORKER_THREAD_RETURNED_AT_BAD_IRQL)
 CASE(work_returns_owning_mutex, SYSTEM_EXIT_OWNED_MUTEX)
 CASE(resource_not_owned, RESOURCE_NOT_OWNED)
+CASE(device_queue_not_busy, 0x2 /* DEVICE_QUEUE_NOT_BUSY */)
+CASE(device_queue_at_passive, IRQL_NOT_GREATER_OR_EQUAL)
 
 int main(void)
 {
@@ -309,6 +327,8 @@ int main(void)
         cmocka_unit_test(test_work_returns_owning_mutex),
         cmocka_unit_test(test_resource_not_owned),
         cmocka_unit_test(test_report_names_the_driver),
+        cmocka_unit_test(test_device_queue_not_busy),
+        cmocka_unit_test(test_device_queue_at_passive),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -143,6 +143,39 @@ static void test_rtl_sd(void **state)
     assert_int_equal(granted, 0);
 }
 
+static void check_sid_text(const char *in, const WCHAR *want)
+{
+    UCHAR sid[SECURITY_MAX_SID_SIZE];
+    UNICODE_STRING u;
+    size_t n = 0;
+
+    while (want[n])
+        n++;
+    assert_int_equal(se_sid_from_string_a(in, sid), STATUS_SUCCESS);
+    assert_int_equal(RtlConvertSidToUnicodeString(&u, sid, TRUE), STATUS_SUCCESS);
+    assert_int_equal(u.Length, n * 2);
+    assert_memory_equal(u.Buffer, want, n * 2);
+    RtlFreeUnicodeString(&u);
+}
+
+static void test_sid_to_string(void **state)
+{
+    UCHAR sid[SECURITY_MAX_SID_SIZE];
+    WCHAR buf[8];
+    UNICODE_STRING u = { 0, sizeof(buf), buf };
+
+    (void)state;
+    check_sid_text("SY", L"S-1-5-18");
+    check_sid_text("BA", L"S-1-5-32-544");
+    check_sid_text("WD", L"S-1-1-0");
+    check_sid_text("S-1-22-1-1000", L"S-1-22-1-1000");
+    check_sid_text("S-1-0x123456789ABC-7", L"S-1-0x123456789ABC-7");
+    assert_int_equal(se_sid_from_string_a("S-1-5-32-544", sid), STATUS_SUCCESS);
+    assert_int_equal(RtlConvertSidToUnicodeString(&u, sid, FALSE), STATUS_BUFFER_OVERFLOW);
+    ((SID *)sid)->Revision = 2;
+    assert_int_equal(RtlConvertSidToUnicodeString(&u, sid, TRUE), STATUS_INVALID_SID);
+}
+
 static void test_corrupt_descriptors(void **state)
 {
     PSECURITY_DESCRIPTOR sd = parse("D:P(A;;GA;;;SY)(A;;GR;;;WD)");
@@ -649,6 +682,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_layouts),
         cmocka_unit_test(test_rtl_sd),
+        cmocka_unit_test(test_sid_to_string),
         cmocka_unit_test(test_corrupt_descriptors),
         cmocka_unit_test(test_sddl_devobj_strings),
         cmocka_unit_test(test_sddl_forms),
