@@ -66,13 +66,20 @@ endfunction()
 
 # Every tests/<dir>/test_*.c is one cmocka executable (test_soak_*.c ones
 # carry the ctest label "soak" and run only under `make soak`); every
-# tests/<dir>/*_drv.c is one driver module; every tests/<dir>/*_test.c is
+# tests/<dir>/*_drv.c is one driver module (*_kmdf_drv.c a KMDF one,
+# *_umdf_drv.c a UMDF 2 one, the rest WDM); every tests/<dir>/*_test.c is
 # the test of the conformance pair.
 function(ddk_glob_tests dir)
   file(GLOB drvs CONFIGURE_DEPENDS ${dir}/*_drv.c)
   foreach(f ${drvs})
     get_filename_component(n ${f} NAME_WE)
-    ddk_add_driver(${n} SOURCES ${f})
+    if(n MATCHES "_kmdf_drv$")
+      ddk_add_driver(${n} SOURCES ${f} MODEL kmdf)
+    elseif(n MATCHES "_umdf_drv$")
+      ddk_add_driver(${n} SOURCES ${f} MODEL umdf)
+    else()
+      ddk_add_driver(${n} SOURCES ${f})
+    endif()
   endforeach()
   file(GLOB tests CONFIGURE_DEPENDS ${dir}/test_*.c ${dir}/*_test.c)
   foreach(f ${tests})

@@ -689,3 +689,126 @@ NTSTATUS io_ioctl(HANDLE handle, ULONG code, const void *in, ULONG in_len, void 
 
     return io_handle_request(handle, io_request_access(&p), &p, information);
 }
+
+/* ------------------------------------------------------------------ */
+/* Zw* I/O on handles (kernel-mode callers)                            */
+
+struct io_zw_req {
+    PIO_STATUS_BLOCK iosb;   /* the caller's; written once, at completion */
+    PKEVENT event;           /* referenced, or NULL */
+};
+
+static void io_zw_done(void *ctx, NTSTATUS status, ULONG_PTR information)
+{
+    struct io_zw_req *z = ctx;
+
+    z->iosb->Status = status;
+    z->iosb->Information = information;
+    if (z->event) {
+        KeSetEvent(z->event, IO_NO_INCREMENT, FALSE);
+        ObDereferenceObject(z->event);
+    }
+    free(z);
+}
+
+/* The file's own mode decides: a file opened for synchronous I/O waits
+ * here, any other returns STATUS_PENDING and reports through IoStatusBlock
+ * and Event, as NtReadFile & co. do. */
+static NTSTATUS io_zw_request(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine,
+                              PIO_STATUS_BLOCK IoStatusBlock, struct io_user_params *p)
+{
+    struct io_zw_req *z;
+    struct io_file *f;
+    PKEVENT ev = NULL;
+    NTSTATUS status;
+
+    ke_check_irql_max(PASSIVE_LEVEL, "ZwReadFile/ZwWriteFile/ZwDeviceIoControlFile");
+    if (!IoStatusBlock)
+        return STATUS_ACCESS_VIOLATION;
+    if (ApcRoutine) {
+        krnl_log_once(KRNL_LOG_WARN, "io: Zw* I/O with an APC routine is not implemented");
+        return STATUS_NOT_IMPLEMENTED;
+    }
+    status = io_ob_handle_reference(FileHandle, IO_OBJ_FILE, io_request_access(p), KernelMode,
+                                    (void **)&f, NULL);
+    if (!NT_SUCCESS(status))
+        return status;
+    if (!f->created) {
+        ObDereferenceObject(&f->obj);
+        return STATUS_NOT_IMPLEMENTED;   /* a directory: file systems */
+    }
+    if (Event) {
+        status = ObReferenceObjectByHandle(Event, 0x0002 /* EVENT_MODIFY_STATE */, *ExEventObjectType,
+                                           KernelMode, (PVOID *)&ev, NULL);
+        if (!NT_SUCCESS(status)) {
+            ObDereferenceObject(&f->obj);
+            return status;
+        }
+        KeClearEvent(ev);
+    }
+    p->mode = KernelMode;
+    if (f->obj.Flags & FO_SYNCHRONOUS_IO) {
+        status = io_user_request(&f->obj, p, NULL, NULL, IoStatusBlock);
+        if (ev) {
+            KeSetEvent(ev, IO_NO_INCREMENT, FALSE);
+            ObDereferenceObject(ev);
+        }
+        ObDereferenceObject(&f->obj);
+        return status;
+    }
+    z = calloc(1, sizeof(*z));
+    if (!z) {
+        if (ev)
+            ObDereferenceObject(ev);
+        ObDereferenceObject(&f->obj);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    z->iosb = IoStatusBlock;
+    z->event = ev;
+    status = io_user_request(&f->obj, p, io_zw_done, z, NULL);
+    ObDereferenceObject(&f->obj);
+    return status;
+}
+
+NTSYSAPI NTSTATUS NTAPI ZwReadFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine,
+                                   PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer,
+                                   ULONG Length, PLARGE_INTEGER ByteOffset, PULONG Key)
+{
+    struct io_user_params p = { .major = IRP_MJ_READ, .out = Buffer, .out_len = Length };
+
+    (void)ApcContext;
+    if (ByteOffset)
+        p.offset = *ByteOffset;
+    if (Key)
+        p.key = *Key;
+    return io_zw_request(FileHandle, Event, ApcRoutine, IoStatusBlock, &p);
+}
+
+NTSYSAPI NTSTATUS NTAPI ZwWriteFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine,
+                                    PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer,
+                                    ULONG Length, PLARGE_INTEGER ByteOffset, PULONG Key)
+{
+    struct io_user_params p = { .major = IRP_MJ_WRITE, .in = Buffer, .in_len = Length };
+
+    (void)ApcContext;
+    if (ByteOffset)
+        p.offset = *ByteOffset;
+    if (Key)
+        p.key = *Key;
+    return io_zw_request(FileHandle, Event, ApcRoutine, IoStatusBlock, &p);
+}
+
+NTSYSAPI NTSTATUS NTAPI ZwDeviceIoControlFile(HANDLE FileHandle, HANDLE Event,
+                                              PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
+                                              PIO_STATUS_BLOCK IoStatusBlock, ULONG IoControlCode,
+                                              PVOID InputBuffer, ULONG InputBufferLength,
+                                              PVOID OutputBuffer, ULONG OutputBufferLength)
+{
+    struct io_user_params p = {
+        .major = IRP_MJ_DEVICE_CONTROL, .ioctl = IoControlCode, .in = InputBuffer,
+        .in_len = InputBufferLength, .out = OutputBuffer, .out_len = OutputBufferLength,
+    };
+
+    (void)ApcContext;
+    return io_zw_request(FileHandle, Event, ApcRoutine, IoStatusBlock, &p);
+}

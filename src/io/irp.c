@@ -2,7 +2,7 @@
  * io/irp.c - IRPs: allocation, sending down a device stack and completing
  * back up it.
  *
- * Design. An IRP is one block: a 32-byte private header (iop.h), the
+ * Design. An IRP is one block: a 48-byte private header (iop.h), the
  * public IRP, then its stack locations. Blocks come from a per-thread
  * cache in three size classes (up to 4, 8 and 16 stack locations), so the
  * hot path of a request -- allocate, IoCallDriver through the stack,

@@ -11,7 +11,7 @@
  * change, and IoCreateUnprotectedSymbolicLink one anybody may delete.
  * Only kernel-mode code can create or delete links here, so both are the
  * same object today; the difference matters once user mode can reach the
- * namespace (documented in docs/architecture.md).
+ * namespace (a documented difference, to carry into docs/architecture.md).
  */
 #include <wdm.h>
 #include "io/iodev.h"

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-__thread struct ke_tls ke_tls;
+__thread struct ke_tls ke_tls __attribute__((tls_model("initial-exec")));
 
 static ULONG ke_ncpu;
 

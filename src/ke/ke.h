@@ -125,7 +125,10 @@ struct ke_tls {
     LONG spinlocks_held;        /* diagnostics for bug-check messages */
     struct _KTHREAD *thread;    /* lazily created; see ke_thread_current */
 };
-extern __thread struct ke_tls ke_tls;
+/* initial-exec: the executive is linked at program start, never dlopen'ed,
+ * so the IRQL read on every DDI is one %fs-relative load instead of a call
+ * to __tls_get_addr. */
+extern __thread struct ke_tls ke_tls __attribute__((tls_model("initial-exec")));
 
 /* The thread object. Fields under "dispatcher lock" are guarded by it;
  * the others belong to the thread itself or are immutable. */

@@ -22,10 +22,24 @@
  *
  * Misuse is a bug check, as on Windows: freeing with the wrong tag
  * (BAD_POOL_CALLER 0x0A), freeing twice (0x07), freeing something that is
- * not a pool block (0x99, or 0x46 for NULL/misaligned pointers). Double
- * frees are caught deterministically because a freed block first sits in a
- * small per-thread quarantine with its header marked freed, before it goes
- * back to malloc (and ASan never sees us read freed memory).
+ * not a pool block (0x99, or 0x46 for NULL/misaligned pointers), pool use
+ * above its IRQL (0x08 allocating, 0x09 freeing), must-succeed pool
+ * (0x9A), a zero tag in the POOL_TYPE forms (0x9B); writing past the end
+ * of a block is found at free by a guard word after it (0xC1, 0x24).
+ * Double frees are caught deterministically because a freed block first
+ * sits in a small per-thread quarantine with its header marked freed
+ * (and ASan never sees us read freed memory); small blocks leaving the
+ * quarantine go to a per-thread size-class cache and are reused without
+ * calling malloc, still marked freed.
+ *
+ * Sanitizer builds (DDK_SANITIZE) drop the guard word and the class cache
+ * (ASan must see the true bounds and every free) and keep each live block
+ * on its owner's list, so that blocks the leak report names are not
+ * reported a second time by LeakSanitizer.
+ *
+ * Cost (ddk-bench, thread CPU time): alloc+free of 256 bytes about 16-24
+ * ns against 11 for malloc+free; most of the difference is the two pairs
+ * of atomic counter updates and the IRQL checks.
  */
 #define _GNU_SOURCE
 #include <wdm.h>
@@ -243,9 +257,28 @@ static struct pool_stat *pool_stat_get(const void *module, ULONG tag)
 
 static void pool_thread_exit(void *arg);
 
+/* fork() while another thread holds a pool lock must not leave the lock
+ * held forever in the child (tests fork to provoke bug checks). */
+static void pool_fork_prepare(void)
+{
+    pthread_mutex_lock(&pool_stats_lock);
+#if defined(DDK_SANITIZE)
+    pthread_mutex_lock(&pool_live_lock);
+#endif
+}
+
+static void pool_fork_done(void)
+{
+#if defined(DDK_SANITIZE)
+    pthread_mutex_unlock(&pool_live_lock);
+#endif
+    pthread_mutex_unlock(&pool_stats_lock);
+}
+
 static void pool_thread_key_init(void)
 {
     (void)pthread_key_create(&pool_thread_key, pool_thread_exit);
+    (void)pthread_atfork(pool_fork_prepare, pool_fork_done, pool_fork_done);
 }
 
 /* This thread's state, made on first use; NULL if out of memory (the

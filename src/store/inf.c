@@ -15,8 +15,10 @@
 #include "store/inf.h"
 #include "rtl/rtl.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -384,8 +386,8 @@ static int next_logical_line(const char *name, const char *text, size_t len, siz
     for (;;) {
         size_t i = *pos, comment = (size_t)-1;
         size_t eol;
-        inq = false;
-        /* one physical line */
+        /* one physical line; a quoted string continued with a trailing `\`
+         * stays open on the next one */
         while (i < len && text[i] != '\n')
             i++;
         eol = i;
@@ -398,8 +400,13 @@ static int next_logical_line(const char *name, const char *text, size_t len, siz
             }
         }
         if (inq && comment == (size_t)-1) {
-            set_error(err, name, *physline, INF_ERR_SYNTAX, "unterminated quoted string");
-            return -1;
+            size_t end = eol;
+            while (end > *pos && is_space(text[end - 1]))
+                end--;
+            if (end == *pos || text[end - 1] != '\\' || eol >= len) {
+                set_error(err, name, *physline, INF_ERR_SYNTAX, "unterminated quoted string");
+                return -1;
+            }
         }
         {
             size_t end = comment != (size_t)-1 ? comment : eol;
@@ -698,6 +705,9 @@ static bool parse_decoration(const char *d, struct decoration *out, bool *applie
                 ours = i == 1;
             }
         }
+        /* an unstamped .inx: $ARCH$ becomes ours when stamped */
+        if (n == 6 && strncmp(p, "$ARCH$", 6) == 0)
+            known = ours = true;
         if (!known)
             return false;
         out->arch_given = true;
@@ -747,6 +757,22 @@ rest:
     return true;
 }
 
+bool inf_decoration_version(const char *decoration, unsigned *major, unsigned *minor,
+                            unsigned *build)
+{
+    struct decoration d;
+    bool applies;
+    if (!decoration || !parse_decoration(decoration, &d, &applies))
+        return false;
+    if (major)
+        *major = d.major;
+    if (minor)
+        *minor = d.minor;
+    if (build)
+        *build = d.build;
+    return true;
+}
+
 bool inf_decoration_applies(const char *decoration)
 {
     struct decoration d;
@@ -786,4 +812,338 @@ const struct inf_section *inf_install_section(const struct inf_file *inf, const 
         }
     }
     return best ? best : inf_section(inf, base);
+}
+
+/* ---- decoding for other users ------------------------------------------------ */
+
+char *inf_decode(const char *name, const void *data, size_t len, const char **encoding,
+                 size_t *out_len, struct inf_error *err)
+{
+    if (len > INF_MAX_FILE) {
+        set_error(err, name, 0, INF_ERR_FILE, "file larger than %u bytes", INF_MAX_FILE);
+        return NULL;
+    }
+    return decode_text(name, data, len, encoding, out_len, err);
+}
+
+/* ---- Include= and Needs= ------------------------------------------------------ */
+
+#define INF_MAX_INCLUDE_DEPTH 32u
+#define INF_MAX_NEEDS_DEPTH   32u
+
+/* Identity of a file for loop detection: its real path when it has one. */
+static char *canonical(const char *path)
+{
+    char *r = realpath(path, NULL);
+    return r ? r : strdup(path);
+}
+
+static bool set_add(struct inf_set *set, struct inf_file *inf)
+{
+    if (set->nfiles == set->cap) {
+        unsigned cap = set->cap ? set->cap * 2 : 4;
+        struct inf_file **n = realloc(set->files, cap * sizeof(*n));
+        if (!n)
+            return false;
+        set->files = n;
+        set->cap = cap;
+    }
+    set->files[set->nfiles++] = inf;
+    return true;
+}
+
+void inf_set_close(struct inf_set *set)
+{
+    if (!set)
+        return;
+    for (unsigned i = 0; i < set->nfiles; i++)
+        inf_close(set->files[i]);
+    free(set->files);
+    free(set);
+}
+
+/* dir/name, matching name case-insensitively as Windows file names do. */
+static bool dir_lookup(const char *dir, const char *name, char *out, size_t cap)
+{
+    struct dirent *e;
+    bool found = false;
+    DIR *d;
+
+    if (strcmp(dir, ".") == 0)
+        dir = "";   /* keep relative names as the caller wrote them */
+    if ((size_t)snprintf(out, cap, "%s%s%s", dir, *dir ? "/" : "", name) >= cap)
+        return false;
+    if (access(out, R_OK) == 0)
+        return true;
+    d = opendir(*dir ? dir : ".");
+    if (!d)
+        return false;
+    while ((e = readdir(d)) != NULL) {
+        if (strcasecmp(e->d_name, name) == 0) {
+            found = (size_t)snprintf(out, cap, "%s%s%s", dir, *dir ? "/" : "", e->d_name) < cap;
+            break;
+        }
+    }
+    closedir(d);
+    return found;
+}
+
+static bool find_include(const struct inf_file *from, const char *name, const char *search_path,
+                         char *out, size_t cap)
+{
+    /* a bare file name: no directories, no way out of the search path */
+    if (strchr(name, '/') || strchr(name, '\\') || strcmp(name, "..") == 0 ||
+        strcmp(name, ".") == 0)
+        return false;
+    if (dir_lookup(from->dir, name, out, cap))
+        return true;
+    for (const char *p = search_path; p && *p; ) {
+        size_t n = strcspn(p, ":");
+        char dir[PATH_MAX];
+        if (n > 0 && n < sizeof(dir)) {
+            memcpy(dir, p, n);
+            dir[n] = 0;
+            if (dir_lookup(dir, name, out, cap))
+                return true;
+        }
+        p += n;
+        if (*p == ':')
+            p++;
+    }
+    return false;
+}
+
+struct include_walk {
+    struct inf_set *set;
+    char **real;              /* canonical path of set->files[i] */
+    unsigned nreal;
+    const char *search_path;
+    unsigned stack[INF_MAX_INCLUDE_DEPTH];
+    unsigned depth;
+};
+
+static bool load_includes(struct include_walk *w, unsigned idx, struct inf_error *err)
+{
+    struct inf_file *inf = w->set->files[idx];
+
+    if (w->depth >= INF_MAX_INCLUDE_DEPTH) {
+        set_error(err, inf->path, 0, INF_ERR_SECTION, "Include= nested more than %u deep",
+                  INF_MAX_INCLUDE_DEPTH);
+        return false;
+    }
+    w->stack[w->depth++] = idx;
+    for (unsigned s = 0; s < inf->nsections; s++) {
+        const struct inf_section *sec = &inf->sections[s];
+        for (unsigned l = 0; l < sec->nlines; l++) {
+            const struct inf_line *line = &sec->lines[l];
+            if (!line->key || strcasecmp(line->key, "Include") != 0)
+                continue;
+            for (unsigned f = 0; f < line->nfields; f++) {
+                char name[256], path[PATH_MAX], *real;
+                struct inf_file *child;
+                unsigned k;
+                bool seen = false;
+                if (!inf_field(inf, line, f, name, sizeof(name), NULL) || !name[0])
+                    continue;
+                if (!find_include(inf, name, w->search_path, path, sizeof(path))) {
+                    set_error(err, inf->path, line->lineno, INF_ERR_FILE,
+                              "included INF '%s' not found", name);
+                    return false;
+                }
+                real = canonical(path);
+                if (!real) {
+                    set_error(err, inf->path, line->lineno, INF_ERR_FILE, "out of memory");
+                    return false;
+                }
+                for (k = 0; k < w->depth; k++) {
+                    if (strcmp(w->real[w->stack[k]], real) == 0) {
+                        set_error(err, inf->path, line->lineno, INF_ERR_SECTION,
+                                  "Include= loop: '%s' includes itself through '%s'", name,
+                                  inf->path);
+                        free(real);
+                        return false;
+                    }
+                }
+                for (k = 0; k < w->nreal && !seen; k++)
+                    seen = strcmp(w->real[k], real) == 0;
+                if (seen) {       /* reached twice without a loop: load once */
+                    free(real);
+                    continue;
+                }
+                child = inf_open(path, inf->lcid, err);
+                if (!child) {
+                    free(real);
+                    return false;
+                }
+                child->dirid = inf->dirid;
+                child->dirid_ctx = inf->dirid_ctx;
+                {
+                    char **nr = realloc(w->real, (w->nreal + 1) * sizeof(*nr));
+                    if (!nr || !set_add(w->set, child)) {
+                        if (nr)
+                            w->real = nr;
+                        inf_close(child);
+                        free(real);
+                        set_error(err, inf->path, line->lineno, INF_ERR_FILE, "out of memory");
+                        return false;
+                    }
+                    w->real = nr;
+                    w->real[w->nreal++] = real;
+                }
+                if (!load_includes(w, w->set->nfiles - 1, err))
+                    return false;
+            }
+        }
+    }
+    w->depth--;
+    return true;
+}
+
+struct inf_set *inf_set_from(struct inf_file *inf, const char *search_path,
+                             struct inf_error *err)
+{
+    struct include_walk w;
+    struct inf_set *set;
+    bool ok;
+
+    if (!inf)
+        return NULL;
+    set = calloc(1, sizeof(*set));
+    memset(&w, 0, sizeof(w));
+    w.real = malloc(sizeof(char *));
+    if (!set || !w.real || !set_add(set, inf)) {
+        free(w.real);
+        if (set)
+            free(set->files);
+        free(set);
+        inf_close(inf);
+        set_error(err, inf ? inf->path : "", 0, INF_ERR_FILE, "out of memory");
+        return NULL;
+    }
+    w.set = set;
+    w.search_path = search_path;
+    w.real[0] = canonical(inf->path);
+    w.nreal = w.real[0] ? 1 : 0;
+    ok = w.nreal == 1 && load_includes(&w, 0, err);
+    if (w.nreal == 0)
+        set_error(err, inf->path, 0, INF_ERR_FILE, "out of memory");
+    for (unsigned i = 0; i < w.nreal; i++)
+        free(w.real[i]);
+    free(w.real);
+    if (!ok) {
+        inf_set_close(set);
+        return NULL;
+    }
+    return set;
+}
+
+struct inf_set *inf_set_open(const char *path, const char *search_path, unsigned lcid,
+                             struct inf_error *err)
+{
+    struct inf_file *inf = inf_open(path, lcid, err);
+    return inf ? inf_set_from(inf, search_path, err) : NULL;
+}
+
+const struct inf_section *inf_set_section(const struct inf_set *set, const char *name)
+{
+    if (!set)
+        return NULL;
+    for (unsigned i = 0; i < set->nfiles; i++) {
+        const struct inf_section *s = inf_section(set->files[i], name);
+        if (s)
+            return s;
+    }
+    return NULL;
+}
+
+struct needs_walk {
+    const struct inf_set *set;
+    const struct inf_section *stack[INF_MAX_NEEDS_DEPTH];
+    unsigned depth;
+    const struct inf_section **seen;
+    unsigned nseen, capseen;
+};
+
+static bool walk_needs(struct needs_walk *w, const struct inf_section *sec, struct inf_error *err)
+{
+    const struct inf_file *inf = sec->file;
+
+    if (w->depth >= INF_MAX_NEEDS_DEPTH) {
+        set_error(err, inf->path, sec->lineno, INF_ERR_SECTION,
+                  "Needs= nested more than %u deep", INF_MAX_NEEDS_DEPTH);
+        return false;
+    }
+    w->stack[w->depth++] = sec;
+    for (unsigned l = 0; l < sec->nlines; l++) {
+        const struct inf_line *line = &sec->lines[l];
+        if (!line->key || strcasecmp(line->key, "Needs") != 0)
+            continue;
+        for (unsigned f = 0; f < line->nfields; f++) {
+            const struct inf_section *target;
+            char name[256];
+            bool seen = false;
+            if (!inf_field(inf, line, f, name, sizeof(name), NULL) || !name[0])
+                continue;
+            target = inf_section(inf, name);
+            if (!target)
+                target = inf_set_section(w->set, name);
+            if (!target) {
+                set_error(err, inf->path, line->lineno, INF_ERR_SECTION,
+                          "Needs= section [%s] not found in this INF or the INFs it includes",
+                          name);
+                return false;
+            }
+            for (unsigned k = 0; k < w->depth; k++) {
+                if (w->stack[k] == target) {
+                    set_error(err, inf->path, line->lineno, INF_ERR_SECTION,
+                              "Needs= loop: [%s] needs itself through [%s]", target->name,
+                              sec->name);
+                    return false;
+                }
+            }
+            for (unsigned k = 0; k < w->nseen && !seen; k++)
+                seen = w->seen[k] == target;
+            if (seen)
+                continue;
+            if (w->nseen == w->capseen) {
+                unsigned cap = w->capseen ? w->capseen * 2 : 8;
+                const struct inf_section **n = realloc(w->seen, cap * sizeof(*n));
+                if (!n) {
+                    set_error(err, inf->path, line->lineno, INF_ERR_FILE, "out of memory");
+                    return false;
+                }
+                w->seen = n;
+                w->capseen = cap;
+            }
+            w->seen[w->nseen++] = target;
+            if (!walk_needs(w, target, err))
+                return false;
+        }
+    }
+    w->depth--;
+    return true;
+}
+
+bool inf_set_needs(const struct inf_set *set, const struct inf_section *section,
+                   const struct inf_section **out, unsigned max, unsigned *n,
+                   struct inf_error *err)
+{
+    struct needs_walk w;
+    bool ok;
+
+    if (n)
+        *n = 0;
+    if (!set || !section)
+        return false;
+    memset(&w, 0, sizeof(w));
+    w.set = set;
+    ok = walk_needs(&w, section, err);
+    if (ok) {
+        for (unsigned i = 0; i < w.nseen && i < max && out; i++)
+            out[i] = w.seen[i];
+        if (n)
+            *n = w.nseen;
+    }
+    free(w.seen);
+    return ok;
 }

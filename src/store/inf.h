@@ -108,4 +108,58 @@ long inf_decoration_rank(const char *decoration);
  */
 const struct inf_section *inf_install_section(const struct inf_file *inf, const char *base);
 
+/*
+ * Decodes INF bytes to NUL-terminated UTF-8 (malloc'd) the way inf_parse
+ * does; *encoding names what was found. NULL with *err on failure. The
+ * stamping step uses it to rewrite an .inx in its own encoding.
+ */
+char *inf_decode(const char *name, const void *data, size_t len, const char **encoding,
+                 size_t *out_len, struct inf_error *err);
+
+/*
+ * A decoration's TargetOSVersion fields (absent ones are 0). False when
+ * the text is not a decoration. $ARCH$ (an unstamped .inx) counts as
+ * amd64.
+ */
+bool inf_decoration_version(const char *decoration, unsigned *major, unsigned *minor,
+                            unsigned *build);
+
+/*
+ * Include= and Needs= across INF files.
+ *
+ * An inf_set is an INF together with every INF its sections name in
+ * Include= lines, transitively (each file once; a file that includes
+ * itself through a chain is an error at the Include= line that closes the
+ * loop). Included files are looked up by name, case-insensitively, in the
+ * directory of the including INF and then in each directory of
+ * search_path (':'-separated; may be NULL) — the system INF directory
+ * (OpenDDK's own WUDFRD.inf) goes there.
+ */
+struct inf_set {
+    struct inf_file **files;  /* files[0] is the INF opened */
+    unsigned nfiles, cap;
+};
+
+struct inf_set *inf_set_open(const char *path, const char *search_path, unsigned lcid,
+                             struct inf_error *err);
+/* The same from an already parsed INF; the set takes ownership of inf
+ * (closed with the set, also on failure). */
+struct inf_set *inf_set_from(struct inf_file *inf, const char *search_path,
+                             struct inf_error *err);
+void inf_set_close(struct inf_set *set);
+
+/*
+ * The sections that processing `section` pulls in through Needs=, in
+ * depth-first order, section itself excluded, each once: for every name in
+ * its Needs= lines, that section in its own file or in a file of the set
+ * (an included file), then what that one Needs. A missing section or a
+ * Needs loop is an error naming the Needs= line. *n receives the count;
+ * at most max are stored in out. Returns false on error.
+ */
+bool inf_set_needs(const struct inf_set *set, const struct inf_section *section,
+                   const struct inf_section **out, unsigned max, unsigned *n,
+                   struct inf_error *err);
+/* The first section of that name in the set (the opened INF first). */
+const struct inf_section *inf_set_section(const struct inf_set *set, const char *name);
+
 #endif /* DDK_STORE_INF_H */

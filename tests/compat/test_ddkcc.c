@@ -83,14 +83,14 @@ static void test_case_insensitive_includes(void **state)
     (void)state;
     char so[512];
     snprintf(so, sizeof(so), "%s/casefix.so", scratch);
-    int rc = sh("'%s' --kmdf -shared -Wall -I %s/inc -o '%s' %s/driver.c",
+    int rc = sh("'%s' --wdm -shared -Wall -I %s/inc -o '%s' %s/driver.c",
                 ddkcc, FIXTURES, so, FIXTURES);
     if (rc != 0)
         fail_msg("ddk-cc failed (%d):\n%s", rc, out);
     assert_string_equal(out, "");   /* no warnings under -Wall */
     void *h;
     const struct ddk_driver_info *info = load(so, &h);
-    assert_int_equal(info->model, DDK_MODEL_KMDF_);
+    assert_int_equal(info->model, DDK_MODEL_WDM_);
     assert_int_equal(info->driver_entry(NULL, NULL), 0x31234);
     assert_non_null(strstr(info->built_with, "ddk-cc"));
     /* Only the stub's record is visible. */
@@ -159,12 +159,12 @@ static void test_verbose_line_is_what_runs(void **state)
 static void test_compile_then_link(void **state)
 {
     (void)state;
-    int rc = sh("cd '%s' && '%s' --umdf -c -I %s/inc -o a.o %s/driver.c && "
+    int rc = sh("cd '%s' && '%s' --wdm -c -I %s/inc -o a.o %s/driver.c && "
                 "nm a.o | grep -c ddk_driver_info",
                 scratch, ddkcc, FIXTURES, FIXTURES);
     assert_int_not_equal(rc, 0);        /* grep found nothing */
     assert_string_equal(out, "0\n");
-    rc = sh("cd '%s' && '%s' --umdf -v -o two.so a.o", scratch, ddkcc);
+    rc = sh("cd '%s' && '%s' --wdm -v -o two.so a.o", scratch, ddkcc);
     if (rc != 0)
         fail_msg("link failed:\n%s", out);
     assert_non_null(strstr(out, " -shared"));   /* a driver is a module */
@@ -172,7 +172,7 @@ static void test_compile_then_link(void **state)
     snprintf(so, sizeof(so), "%s/two.so", scratch);
     void *h;
     const struct ddk_driver_info *info = load(so, &h);
-    assert_int_equal(info->model, DDK_MODEL_UMDF_);
+    assert_int_equal(info->model, DDK_MODEL_WDM_);
     assert_int_equal(info->driver_entry(NULL, NULL), 0x31234);
     dlclose(h);
 }

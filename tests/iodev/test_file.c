@@ -269,6 +269,44 @@ static void test_zw_create_file(void **state)
     assert_int_equal(ZwClose(h), STATUS_SUCCESS);
     assert_string_equal(rec.log, "CUL");
 
+    /* Kernel-mode I/O on the handle: a synchronous file waits. */
+    {
+        char buf[8];
+        LARGE_INTEGER off = { .QuadPart = 0 };
+        memset(buf, 0, sizeof(buf));
+        assert_int_equal(ZwCreateFile(&h, GENERIC_READ | GENERIC_WRITE, &oa, &iosb, NULL, 0, 0,
+                                      FILE_OPEN, FILE_SYNCHRONOUS_IO_NONALERT, NULL, 0),
+                         STATUS_SUCCESS);
+        assert_int_equal(ZwReadFile(h, NULL, NULL, NULL, &iosb, buf, 8, &off, NULL),
+                         STATUS_SUCCESS);
+        assert_int_equal(iosb.Information, 8);
+        assert_int_equal(buf[7], 'r');
+        assert_int_equal(ZwWriteFile(h, NULL, NULL, NULL, &iosb, buf, 3, &off, NULL),
+                         STATUS_SUCCESS);
+        assert_int_equal(iosb.Information, 3);
+        assert_int_equal(ZwDeviceIoControlFile(h, NULL, NULL, NULL, &iosb, REC_IOCTL_ECHO,
+                                               "abc", 3, buf, sizeof(buf)), STATUS_SUCCESS);
+        assert_int_equal(iosb.Information, 3);
+        assert_memory_equal(buf, "abc", 3);
+        assert_int_equal(ZwClose(h), STATUS_SUCCESS);
+        /* Not opened for synchronous I/O: the status block reports. */
+        assert_int_equal(ZwCreateFile(&h, GENERIC_READ, &oa, &iosb, NULL, 0, 0, FILE_OPEN, 0,
+                                      NULL, 0), STATUS_SUCCESS);
+        iosb.Status = STATUS_PENDING;
+        iosb.Information = 0;
+        {
+            NTSTATUS s = ZwReadFile(h, NULL, NULL, NULL, &iosb, buf, 4, &off, NULL);
+            assert_true(s == STATUS_SUCCESS || s == STATUS_PENDING);
+            for (int i = 0; i < 500 && iosb.Status == STATUS_PENDING; i++)
+                usleep(1000);
+        }
+        assert_int_equal(iosb.Status, STATUS_SUCCESS);
+        assert_int_equal(iosb.Information, 4);
+        assert_int_equal(ZwReadFile((HANDLE)(ULONG_PTR)0x4444, NULL, NULL, NULL, &iosb, buf, 4,
+                                    &off, NULL), STATUS_INVALID_HANDLE);
+        assert_int_equal(ZwClose(h), STATUS_SUCCESS);
+    }
+
     /* Relative to a directory handle is a file-system open. */
     InitializeObjectAttributes(&oa, &name, OBJ_KERNEL_HANDLE, (HANDLE)(LONG_PTR)-4, NULL);
     assert_int_equal(ZwCreateFile(&h, GENERIC_READ, &oa, &iosb, NULL, 0, 0, FILE_OPEN, 0, NULL, 0),
