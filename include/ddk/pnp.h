@@ -41,7 +41,7 @@ typedef enum _PNP_VETO_TYPE {
     PNP_VetoLegacyDriver, PNP_VetoInsufficientRights, PNP_VetoAlreadyRemoved
 } PNP_VETO_TYPE, *PPNP_VETO_TYPE;
 
-/* DEVICE_REGISTRY_PROPERTY is in ddk/iotypes.h (same Windows values). */
+/* DEVICE_REGISTRY_PROPERTY is in ddk/iotypes.h. */
 
 typedef enum _DEVICE_INSTALL_STATE {
     InstallStateInstalled,
@@ -56,9 +56,11 @@ typedef enum _DEVICE_REMOVAL_POLICY {
     RemovalPolicyExpectSurpriseRemoval = 3
 } DEVICE_REMOVAL_POLICY, *PDEVICE_REMOVAL_POLICY;
 
-#define PLUGPLAY_REGKEY_DEVICE          1
-#define PLUGPLAY_REGKEY_DRIVER          2
+#ifndef PLUGPLAY_REGKEY_DEVICE
+#define PLUGPLAY_REGKEY_DEVICE            1
+#define PLUGPLAY_REGKEY_DRIVER            2
 #define PLUGPLAY_REGKEY_CURRENT_HWPROFILE 4
+#endif
 
 NTKERNELAPI VOID NTAPI IoInvalidateDeviceRelations(PDEVICE_OBJECT DeviceObject,
                                                    DEVICE_RELATION_TYPE Type);
