@@ -148,13 +148,13 @@ static void test_two_processes_million(void **state)
 {
     (void)state;
     struct rfl_params p = { .slot_count = 16, .buf_size = 64,
-                            .initial_index = UINT32_MAX - 1000, .spin_max = 256 };
+                            .initial_index = UINT32_MAX - 1000, .spin_max = RFL_SPIN_DEFAULT_NS };
     struct rfl_exchange c;
     assert_int_equal(rfl_exchange_create(&c, &p), STATUS_SUCCESS);
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0)
-        _exit(host_loop(c.memfd, c.efd_req, c.efd_rsp, 256));
+        _exit(host_loop(c.memfd, c.efd_req, c.efd_rsp, RFL_SPIN_DEFAULT_NS));
 
     const uint64_t total = 1000000;
     uint64_t sent = 0, done = 0, bad = 0;
