@@ -403,7 +403,7 @@ static int next_logical_line(const char *name, const char *text, size_t len, siz
             size_t end = eol;
             while (end > *pos && is_space(text[end - 1]))
                 end--;
-            if (end == *pos || text[end - 1] != '\\' || eol >= len) {
+            if (end == *pos || text[end - 1] != '\\' || eol + 1 >= len) {
                 set_error(err, name, *physline, INF_ERR_SYNTAX, "unterminated quoted string");
                 return -1;
             }
@@ -680,7 +680,7 @@ bool inf_key(const struct inf_file *inf, const struct inf_line *l, char *buf, si
 
 struct decoration {
     bool arch_given;
-    unsigned major, minor, product, build;
+    unsigned major, minor, product, suite, build;
     bool major_given, minor_given, product_given, build_given;
 };
 
@@ -736,7 +736,7 @@ rest:
             case 1: out->major = (unsigned)v; out->major_given = true; break;
             case 2: out->minor = (unsigned)v; out->minor_given = true; break;
             case 3: out->product = (unsigned)v; out->product_given = true; break;
-            case 4: break; /* suite mask: no suites here */
+            case 4: out->suite = (unsigned)v; break;
             case 5: out->build = (unsigned)v; out->build_given = true; break;
             }
         }
@@ -752,6 +752,9 @@ rest:
         if (out->product_given && out->product != 1)
             *applies = false;
         if (out->build_given && out->build > INF_OS_BUILD)
+            *applies = false;
+        /* a suite mask applies when we have every suite it names */
+        if (out->suite & ~INF_OS_SUITE)
             *applies = false;
     }
     return true;

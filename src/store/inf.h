@@ -98,6 +98,7 @@ const char *inf_string(const struct inf_file *inf, const char *strkey);
 #define INF_OS_MAJOR 10u
 #define INF_OS_MINOR 0u
 #define INF_OS_BUILD 26100u
+#define INF_OS_SUITE 0x0100u     /* VER_SUITE_SINGLEUSERTS, as a workstation */
 bool inf_decoration_applies(const char *decoration);
 long inf_decoration_rank(const char *decoration);
 

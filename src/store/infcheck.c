@@ -21,6 +21,7 @@
 #define FLG_DELREG_MULTI_SZ_DELSTRING   0x00018002u
 #define SPSVCINST_ASSOCSERVICE          0x00000002u
 #define DIRID_DRIVER_STORE              13u
+#define INFCHECK_MAX_FINDINGS           4096u
 
 static void add(struct infcheck_result *r, const char *file, unsigned line, unsigned code,
                 bool error, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
@@ -31,9 +32,19 @@ static void add(struct infcheck_result *r, const char *file, unsigned line, unsi
     struct infcheck_finding *f;
     va_list ap;
 
-    for (unsigned i = 0; i < r->n; i++)   /* one finding per code and line */
+    /* one finding per code and line: a rule reports a line's findings one
+     * after another, so looking back a little is enough (and stays linear
+     * on hostile input with thousands of findings) */
+    for (unsigned i = r->n > 8 ? r->n - 8 : 0; i < r->n; i++)
         if (r->v[i].code == code && r->v[i].line == line && strcmp(r->v[i].file, file) == 0)
             return;
+    if (r->n >= INFCHECK_MAX_FINDINGS) {     /* counted, not kept */
+        if (error)
+            r->errors++;
+        else
+            r->warnings++;
+        return;
+    }
     if (r->n == r->cap) {
         unsigned cap = r->cap ? r->cap * 2 : 8;
         struct infcheck_finding *n = realloc(r->v, cap * sizeof(*n));

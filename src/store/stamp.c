@@ -137,6 +137,62 @@ static bool line_section(const char *line, size_t n, char *name, size_t cap)
     return true;
 }
 
+#define STAMP_LINE_BUF 4200u
+
+static bool blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/*
+ * The logical line starting at pos, cut the way the parser cuts it
+ * (comments out, trailing `\` joins the next physical line, quotes
+ * protect ';'): its content into buf (truncated to cap, which is only
+ * used for matching), the position after it returned. *dangling: its last
+ * physical line continues into the end of the text.
+ */
+static size_t logical_span(const char *text, size_t len, size_t pos, char *buf, size_t cap,
+                           bool *dangling)
+{
+    size_t o = 0;
+    bool inq = false;
+
+    *dangling = false;
+    buf[0] = 0;
+    for (;;) {
+        size_t eol = pos, end;
+        bool cont;
+        while (eol < len && text[eol] != '\n')
+            eol++;
+        end = eol;
+        for (size_t k = pos; k < eol; k++) {
+            if (text[k] == '"')
+                inq = !inq;
+            else if (text[k] == ';' && !inq) {
+                end = k;
+                break;
+            }
+        }
+        while (end > pos && blank(text[end - 1]))
+            end--;
+        cont = end > pos && text[end - 1] == '\\';
+        if (cont)
+            end--;
+        if (o + (end - pos) < cap) {
+            memcpy(buf + o, text + pos, end - pos);
+            o += end - pos;
+            buf[o] = 0;
+        }
+        pos = eol < len ? eol + 1 : len;
+        if (!cont)
+            return pos;
+        if (pos >= len) {
+            *dangling = true;
+            return pos;
+        }
+    }
+}
+
 static void put_replaced(struct sbuf *b, const char *s, size_t n, const struct stamp_opts *o)
 {
     static const char *const tok[] = { "$ARCH$", "$KMDFVERSION$", "$UMDFVERSION$" };
@@ -172,7 +228,7 @@ bool stamp_inx(const char *name, const void *in, size_t len, const struct stamp_
     const char *encoding = NULL;
     struct inf_file *inf;
     struct sbuf b = { 0 };
-    char *text, date[16], version[32], driverver[64];
+    char *text, *lbuf, date[16], version[32], driverver[64];
     size_t tlen = 0, pos = 0;
     bool in_version = false, done = false, crlf;
 
@@ -231,32 +287,37 @@ bool stamp_inx(const char *name, const void *in, size_t len, const struct stamp_
     if (!text)
         return false;
     crlf = strstr(text, "\r\n") != NULL;
+    lbuf = malloc(STAMP_LINE_BUF);
+    if (!lbuf) {
+        free(text);
+        stamp_error(err, name, 0, "out of memory");
+        return false;
+    }
     while (pos < tlen) {
-        const char *line = text + pos;
-        const char *nl = memchr(line, '\n', tlen - pos);
-        size_t n = nl ? (size_t)(nl - line) + 1 : tlen - pos;
-        size_t body = n;
+        bool dangling;
+        size_t next = logical_span(text, tlen, pos, lbuf, STAMP_LINE_BUF, &dangling);
         char sec[256];
-        while (body > 0 && (line[body - 1] == '\n' || line[body - 1] == '\r'))
-            body--;
-        if (line_section(line, body, sec, sizeof(sec))) {
-            /* leaving [Version] without a DriverVer: add one before the next header */
+        if (line_section(lbuf, strlen(lbuf), sec, sizeof(sec))) {
             in_version = strcasecmp(sec, "Version") == 0;
-            put_replaced(&b, line, n, o);
+            put_replaced(&b, text + pos, next - pos, o);
             if (in_version && !done) {
-                if (!nl)
+                /* the header's logical line must end before ours starts */
+                if (text[next - 1] != '\n')
+                    sb_put(&b, crlf ? "\r\n" : "\n", crlf ? 2 : 1);
+                if (dangling)
                     sb_put(&b, crlf ? "\r\n" : "\n", crlf ? 2 : 1);
                 sb_put(&b, driverver, strlen(driverver));
                 sb_put(&b, crlf ? "\r\n" : "\n", crlf ? 2 : 1);
                 done = true;
             }
-        } else if (in_version && line_key_is(line, body, "DriverVer")) {
-            /* the line added after the header already carries the value */
+        } else if (in_version && line_key_is(lbuf, strlen(lbuf), "DriverVer")) {
+            /* dropped with its continuation lines: the added line replaces it */
         } else {
-            put_replaced(&b, line, n, o);
+            put_replaced(&b, text + pos, next - pos, o);
         }
-        pos += n;
+        pos = next;
     }
+    free(lbuf);
     free(text);
     if (b.oom || !b.p) {
         free(b.p);

@@ -5,9 +5,11 @@
 void imp_WdfControlDeviceInitAllocate(void);
 void imp_WdfControlDeviceInitSetShutdownNotification(void);
 void imp_WdfControlFinishInitializing(void);
+void imp_WdfDeviceConfigureRequestDispatching(void);
 void imp_WdfDeviceCreate(void);
 void imp_WdfDeviceCreateDeviceInterface(void);
 void imp_WdfDeviceCreateSymbolicLink(void);
+void imp_WdfDeviceEnqueueRequest(void);
 void imp_WdfDeviceGetCharacteristics(void);
 void imp_WdfDeviceGetDefaultQueue(void);
 void imp_WdfDeviceGetDriver(void);
@@ -27,6 +29,50 @@ void imp_WdfDriverCreate(void);
 void imp_WdfDriverGetRegistryPath(void);
 void imp_WdfDriverIsVersionAvailable(void);
 void imp_WdfDriverWdmGetDriverObject(void);
+void imp_WdfFileObjectGetDevice(void);
+void imp_WdfFileObjectGetFileName(void);
+void imp_WdfFileObjectGetFlags(void);
+void imp_WdfFileObjectWdmGetFileObject(void);
+void imp_WdfIoQueueCreate(void);
+void imp_WdfIoQueueDrain(void);
+void imp_WdfIoQueueDrainSynchronously(void);
+void imp_WdfIoQueueFindRequest(void);
+void imp_WdfIoQueueGetDevice(void);
+void imp_WdfIoQueueGetState(void);
+void imp_WdfIoQueuePurge(void);
+void imp_WdfIoQueuePurgeSynchronously(void);
+void imp_WdfIoQueueReadyNotify(void);
+void imp_WdfIoQueueRetrieveFoundRequest(void);
+void imp_WdfIoQueueRetrieveNextRequest(void);
+void imp_WdfIoQueueRetrieveRequestByFileObject(void);
+void imp_WdfIoQueueStart(void);
+void imp_WdfIoQueueStop(void);
+void imp_WdfIoQueueStopAndPurge(void);
+void imp_WdfIoQueueStopAndPurgeSynchronously(void);
+void imp_WdfIoQueueStopSynchronously(void);
+void imp_WdfIoTargetClose(void);
+void imp_WdfIoTargetCloseForQueryRemove(void);
+void imp_WdfIoTargetCreate(void);
+void imp_WdfIoTargetGetDevice(void);
+void imp_WdfIoTargetGetState(void);
+void imp_WdfIoTargetOpen(void);
+void imp_WdfIoTargetPurge(void);
+void imp_WdfIoTargetSendInternalIoctlSynchronously(void);
+void imp_WdfIoTargetSendIoctlSynchronously(void);
+void imp_WdfIoTargetSendReadSynchronously(void);
+void imp_WdfIoTargetSendWriteSynchronously(void);
+void imp_WdfIoTargetStart(void);
+void imp_WdfIoTargetStop(void);
+void imp_WdfIoTargetWdmGetTargetDeviceObject(void);
+void imp_WdfIoTargetWdmGetTargetFileObject(void);
+void imp_WdfLookasideListCreate(void);
+void imp_WdfMemoryAssignBuffer(void);
+void imp_WdfMemoryCopyFromBuffer(void);
+void imp_WdfMemoryCopyToBuffer(void);
+void imp_WdfMemoryCreate(void);
+void imp_WdfMemoryCreateFromLookaside(void);
+void imp_WdfMemoryCreatePreallocated(void);
+void imp_WdfMemoryGetBuffer(void);
 void imp_WdfObjectAllocateContext(void);
 void imp_WdfObjectContextGetObject(void);
 void imp_WdfObjectCreate(void);
@@ -34,6 +80,35 @@ void imp_WdfObjectDelete(void);
 void imp_WdfObjectDereferenceActual(void);
 void imp_WdfObjectGetTypedContextWorker(void);
 void imp_WdfObjectReferenceActual(void);
+void imp_WdfRequestComplete(void);
+void imp_WdfRequestCompleteWithInformation(void);
+void imp_WdfRequestCompleteWithPriorityBoost(void);
+void imp_WdfRequestForwardToIoQueue(void);
+void imp_WdfRequestGetFileObject(void);
+void imp_WdfRequestGetInformation(void);
+void imp_WdfRequestGetIoQueue(void);
+void imp_WdfRequestGetParameters(void);
+void imp_WdfRequestGetRequestorMode(void);
+void imp_WdfRequestGetStatus(void);
+void imp_WdfRequestIsCanceled(void);
+void imp_WdfRequestIsFromUserModeDriver(void);
+void imp_WdfRequestMarkCancelable(void);
+void imp_WdfRequestMarkCancelableEx(void);
+void imp_WdfRequestProbeAndLockUserBufferForRead(void);
+void imp_WdfRequestProbeAndLockUserBufferForWrite(void);
+void imp_WdfRequestRequeue(void);
+void imp_WdfRequestRetrieveInputBuffer(void);
+void imp_WdfRequestRetrieveInputMemory(void);
+void imp_WdfRequestRetrieveInputWdmMdl(void);
+void imp_WdfRequestRetrieveOutputBuffer(void);
+void imp_WdfRequestRetrieveOutputMemory(void);
+void imp_WdfRequestRetrieveOutputWdmMdl(void);
+void imp_WdfRequestRetrieveUnsafeUserInputBuffer(void);
+void imp_WdfRequestRetrieveUnsafeUserOutputBuffer(void);
+void imp_WdfRequestSetInformation(void);
+void imp_WdfRequestStopAcknowledge(void);
+void imp_WdfRequestUnmarkCancelable(void);
+void imp_WdfRequestWdmGetIrp(void);
 void imp_WdfVerifierDbgBreakPoint(void);
 void imp_WdfVerifierKeBugCheck(void);
 void imp_WdfWdmDeviceGetWdfDeviceHandle(void);
@@ -109,8 +184,6 @@ static ULONG_PTR trap_kmdf_87(void) { return fx_trap(FX_MODEL_KMDF, 87); }
 static ULONG_PTR trap_kmdf_88(void) { return fx_trap(FX_MODEL_KMDF, 88); }
 static ULONG_PTR trap_kmdf_89(void) { return fx_trap(FX_MODEL_KMDF, 89); }
 static ULONG_PTR trap_kmdf_90(void) { return fx_trap(FX_MODEL_KMDF, 90); }
-static ULONG_PTR trap_kmdf_91(void) { return fx_trap(FX_MODEL_KMDF, 91); }
-static ULONG_PTR trap_kmdf_93(void) { return fx_trap(FX_MODEL_KMDF, 93); }
 static ULONG_PTR trap_kmdf_94(void) { return fx_trap(FX_MODEL_KMDF, 94); }
 static ULONG_PTR trap_kmdf_95(void) { return fx_trap(FX_MODEL_KMDF, 95); }
 static ULONG_PTR trap_kmdf_96(void) { return fx_trap(FX_MODEL_KMDF, 96); }
@@ -149,10 +222,6 @@ static ULONG_PTR trap_kmdf_133(void) { return fx_trap(FX_MODEL_KMDF, 133); }
 static ULONG_PTR trap_kmdf_134(void) { return fx_trap(FX_MODEL_KMDF, 134); }
 static ULONG_PTR trap_kmdf_135(void) { return fx_trap(FX_MODEL_KMDF, 135); }
 static ULONG_PTR trap_kmdf_136(void) { return fx_trap(FX_MODEL_KMDF, 136); }
-static ULONG_PTR trap_kmdf_137(void) { return fx_trap(FX_MODEL_KMDF, 137); }
-static ULONG_PTR trap_kmdf_138(void) { return fx_trap(FX_MODEL_KMDF, 138); }
-static ULONG_PTR trap_kmdf_139(void) { return fx_trap(FX_MODEL_KMDF, 139); }
-static ULONG_PTR trap_kmdf_140(void) { return fx_trap(FX_MODEL_KMDF, 140); }
 static ULONG_PTR trap_kmdf_141(void) { return fx_trap(FX_MODEL_KMDF, 141); }
 static ULONG_PTR trap_kmdf_142(void) { return fx_trap(FX_MODEL_KMDF, 142); }
 static ULONG_PTR trap_kmdf_143(void) { return fx_trap(FX_MODEL_KMDF, 143); }
@@ -164,54 +233,17 @@ static ULONG_PTR trap_kmdf_148(void) { return fx_trap(FX_MODEL_KMDF, 148); }
 static ULONG_PTR trap_kmdf_149(void) { return fx_trap(FX_MODEL_KMDF, 149); }
 static ULONG_PTR trap_kmdf_150(void) { return fx_trap(FX_MODEL_KMDF, 150); }
 static ULONG_PTR trap_kmdf_151(void) { return fx_trap(FX_MODEL_KMDF, 151); }
-static ULONG_PTR trap_kmdf_152(void) { return fx_trap(FX_MODEL_KMDF, 152); }
-static ULONG_PTR trap_kmdf_153(void) { return fx_trap(FX_MODEL_KMDF, 153); }
-static ULONG_PTR trap_kmdf_154(void) { return fx_trap(FX_MODEL_KMDF, 154); }
-static ULONG_PTR trap_kmdf_155(void) { return fx_trap(FX_MODEL_KMDF, 155); }
-static ULONG_PTR trap_kmdf_156(void) { return fx_trap(FX_MODEL_KMDF, 156); }
-static ULONG_PTR trap_kmdf_157(void) { return fx_trap(FX_MODEL_KMDF, 157); }
-static ULONG_PTR trap_kmdf_158(void) { return fx_trap(FX_MODEL_KMDF, 158); }
-static ULONG_PTR trap_kmdf_159(void) { return fx_trap(FX_MODEL_KMDF, 159); }
-static ULONG_PTR trap_kmdf_160(void) { return fx_trap(FX_MODEL_KMDF, 160); }
-static ULONG_PTR trap_kmdf_161(void) { return fx_trap(FX_MODEL_KMDF, 161); }
-static ULONG_PTR trap_kmdf_162(void) { return fx_trap(FX_MODEL_KMDF, 162); }
-static ULONG_PTR trap_kmdf_163(void) { return fx_trap(FX_MODEL_KMDF, 163); }
-static ULONG_PTR trap_kmdf_164(void) { return fx_trap(FX_MODEL_KMDF, 164); }
-static ULONG_PTR trap_kmdf_165(void) { return fx_trap(FX_MODEL_KMDF, 165); }
-static ULONG_PTR trap_kmdf_166(void) { return fx_trap(FX_MODEL_KMDF, 166); }
-static ULONG_PTR trap_kmdf_167(void) { return fx_trap(FX_MODEL_KMDF, 167); }
-static ULONG_PTR trap_kmdf_168(void) { return fx_trap(FX_MODEL_KMDF, 168); }
-static ULONG_PTR trap_kmdf_169(void) { return fx_trap(FX_MODEL_KMDF, 169); }
-static ULONG_PTR trap_kmdf_170(void) { return fx_trap(FX_MODEL_KMDF, 170); }
-static ULONG_PTR trap_kmdf_171(void) { return fx_trap(FX_MODEL_KMDF, 171); }
-static ULONG_PTR trap_kmdf_172(void) { return fx_trap(FX_MODEL_KMDF, 172); }
-static ULONG_PTR trap_kmdf_173(void) { return fx_trap(FX_MODEL_KMDF, 173); }
-static ULONG_PTR trap_kmdf_174(void) { return fx_trap(FX_MODEL_KMDF, 174); }
 static ULONG_PTR trap_kmdf_175(void) { return fx_trap(FX_MODEL_KMDF, 175); }
 static ULONG_PTR trap_kmdf_176(void) { return fx_trap(FX_MODEL_KMDF, 176); }
 static ULONG_PTR trap_kmdf_177(void) { return fx_trap(FX_MODEL_KMDF, 177); }
-static ULONG_PTR trap_kmdf_178(void) { return fx_trap(FX_MODEL_KMDF, 178); }
 static ULONG_PTR trap_kmdf_179(void) { return fx_trap(FX_MODEL_KMDF, 179); }
-static ULONG_PTR trap_kmdf_180(void) { return fx_trap(FX_MODEL_KMDF, 180); }
 static ULONG_PTR trap_kmdf_181(void) { return fx_trap(FX_MODEL_KMDF, 181); }
-static ULONG_PTR trap_kmdf_182(void) { return fx_trap(FX_MODEL_KMDF, 182); }
 static ULONG_PTR trap_kmdf_183(void) { return fx_trap(FX_MODEL_KMDF, 183); }
-static ULONG_PTR trap_kmdf_184(void) { return fx_trap(FX_MODEL_KMDF, 184); }
 static ULONG_PTR trap_kmdf_185(void) { return fx_trap(FX_MODEL_KMDF, 185); }
-static ULONG_PTR trap_kmdf_186(void) { return fx_trap(FX_MODEL_KMDF, 186); }
 static ULONG_PTR trap_kmdf_187(void) { return fx_trap(FX_MODEL_KMDF, 187); }
-static ULONG_PTR trap_kmdf_188(void) { return fx_trap(FX_MODEL_KMDF, 188); }
 static ULONG_PTR trap_kmdf_189(void) { return fx_trap(FX_MODEL_KMDF, 189); }
 static ULONG_PTR trap_kmdf_190(void) { return fx_trap(FX_MODEL_KMDF, 190); }
 static ULONG_PTR trap_kmdf_191(void) { return fx_trap(FX_MODEL_KMDF, 191); }
-static ULONG_PTR trap_kmdf_192(void) { return fx_trap(FX_MODEL_KMDF, 192); }
-static ULONG_PTR trap_kmdf_193(void) { return fx_trap(FX_MODEL_KMDF, 193); }
-static ULONG_PTR trap_kmdf_194(void) { return fx_trap(FX_MODEL_KMDF, 194); }
-static ULONG_PTR trap_kmdf_195(void) { return fx_trap(FX_MODEL_KMDF, 195); }
-static ULONG_PTR trap_kmdf_196(void) { return fx_trap(FX_MODEL_KMDF, 196); }
-static ULONG_PTR trap_kmdf_197(void) { return fx_trap(FX_MODEL_KMDF, 197); }
-static ULONG_PTR trap_kmdf_198(void) { return fx_trap(FX_MODEL_KMDF, 198); }
-static ULONG_PTR trap_kmdf_199(void) { return fx_trap(FX_MODEL_KMDF, 199); }
 static ULONG_PTR trap_kmdf_200(void) { return fx_trap(FX_MODEL_KMDF, 200); }
 static ULONG_PTR trap_kmdf_201(void) { return fx_trap(FX_MODEL_KMDF, 201); }
 static ULONG_PTR trap_kmdf_209(void) { return fx_trap(FX_MODEL_KMDF, 209); }
@@ -259,38 +291,11 @@ static ULONG_PTR trap_kmdf_250(void) { return fx_trap(FX_MODEL_KMDF, 250); }
 static ULONG_PTR trap_kmdf_251(void) { return fx_trap(FX_MODEL_KMDF, 251); }
 static ULONG_PTR trap_kmdf_252(void) { return fx_trap(FX_MODEL_KMDF, 252); }
 static ULONG_PTR trap_kmdf_253(void) { return fx_trap(FX_MODEL_KMDF, 253); }
-static ULONG_PTR trap_kmdf_254(void) { return fx_trap(FX_MODEL_KMDF, 254); }
-static ULONG_PTR trap_kmdf_255(void) { return fx_trap(FX_MODEL_KMDF, 255); }
-static ULONG_PTR trap_kmdf_256(void) { return fx_trap(FX_MODEL_KMDF, 256); }
-static ULONG_PTR trap_kmdf_257(void) { return fx_trap(FX_MODEL_KMDF, 257); }
 static ULONG_PTR trap_kmdf_258(void) { return fx_trap(FX_MODEL_KMDF, 258); }
 static ULONG_PTR trap_kmdf_259(void) { return fx_trap(FX_MODEL_KMDF, 259); }
 static ULONG_PTR trap_kmdf_260(void) { return fx_trap(FX_MODEL_KMDF, 260); }
 static ULONG_PTR trap_kmdf_261(void) { return fx_trap(FX_MODEL_KMDF, 261); }
 static ULONG_PTR trap_kmdf_262(void) { return fx_trap(FX_MODEL_KMDF, 262); }
-static ULONG_PTR trap_kmdf_263(void) { return fx_trap(FX_MODEL_KMDF, 263); }
-static ULONG_PTR trap_kmdf_264(void) { return fx_trap(FX_MODEL_KMDF, 264); }
-static ULONG_PTR trap_kmdf_265(void) { return fx_trap(FX_MODEL_KMDF, 265); }
-static ULONG_PTR trap_kmdf_266(void) { return fx_trap(FX_MODEL_KMDF, 266); }
-static ULONG_PTR trap_kmdf_267(void) { return fx_trap(FX_MODEL_KMDF, 267); }
-static ULONG_PTR trap_kmdf_268(void) { return fx_trap(FX_MODEL_KMDF, 268); }
-static ULONG_PTR trap_kmdf_269(void) { return fx_trap(FX_MODEL_KMDF, 269); }
-static ULONG_PTR trap_kmdf_270(void) { return fx_trap(FX_MODEL_KMDF, 270); }
-static ULONG_PTR trap_kmdf_271(void) { return fx_trap(FX_MODEL_KMDF, 271); }
-static ULONG_PTR trap_kmdf_272(void) { return fx_trap(FX_MODEL_KMDF, 272); }
-static ULONG_PTR trap_kmdf_273(void) { return fx_trap(FX_MODEL_KMDF, 273); }
-static ULONG_PTR trap_kmdf_274(void) { return fx_trap(FX_MODEL_KMDF, 274); }
-static ULONG_PTR trap_kmdf_275(void) { return fx_trap(FX_MODEL_KMDF, 275); }
-static ULONG_PTR trap_kmdf_276(void) { return fx_trap(FX_MODEL_KMDF, 276); }
-static ULONG_PTR trap_kmdf_277(void) { return fx_trap(FX_MODEL_KMDF, 277); }
-static ULONG_PTR trap_kmdf_278(void) { return fx_trap(FX_MODEL_KMDF, 278); }
-static ULONG_PTR trap_kmdf_279(void) { return fx_trap(FX_MODEL_KMDF, 279); }
-static ULONG_PTR trap_kmdf_280(void) { return fx_trap(FX_MODEL_KMDF, 280); }
-static ULONG_PTR trap_kmdf_281(void) { return fx_trap(FX_MODEL_KMDF, 281); }
-static ULONG_PTR trap_kmdf_282(void) { return fx_trap(FX_MODEL_KMDF, 282); }
-static ULONG_PTR trap_kmdf_283(void) { return fx_trap(FX_MODEL_KMDF, 283); }
-static ULONG_PTR trap_kmdf_284(void) { return fx_trap(FX_MODEL_KMDF, 284); }
-static ULONG_PTR trap_kmdf_285(void) { return fx_trap(FX_MODEL_KMDF, 285); }
 static ULONG_PTR trap_kmdf_286(void) { return fx_trap(FX_MODEL_KMDF, 286); }
 static ULONG_PTR trap_kmdf_287(void) { return fx_trap(FX_MODEL_KMDF, 287); }
 static ULONG_PTR trap_kmdf_288(void) { return fx_trap(FX_MODEL_KMDF, 288); }
@@ -396,7 +401,6 @@ static ULONG_PTR trap_kmdf_389(void) { return fx_trap(FX_MODEL_KMDF, 389); }
 static ULONG_PTR trap_kmdf_390(void) { return fx_trap(FX_MODEL_KMDF, 390); }
 static ULONG_PTR trap_kmdf_391(void) { return fx_trap(FX_MODEL_KMDF, 391); }
 static ULONG_PTR trap_kmdf_392(void) { return fx_trap(FX_MODEL_KMDF, 392); }
-static ULONG_PTR trap_kmdf_393(void) { return fx_trap(FX_MODEL_KMDF, 393); }
 static ULONG_PTR trap_kmdf_394(void) { return fx_trap(FX_MODEL_KMDF, 394); }
 static ULONG_PTR trap_kmdf_395(void) { return fx_trap(FX_MODEL_KMDF, 395); }
 static ULONG_PTR trap_kmdf_396(void) { return fx_trap(FX_MODEL_KMDF, 396); }
@@ -421,9 +425,6 @@ static ULONG_PTR trap_kmdf_414(void) { return fx_trap(FX_MODEL_KMDF, 414); }
 static ULONG_PTR trap_kmdf_415(void) { return fx_trap(FX_MODEL_KMDF, 415); }
 static ULONG_PTR trap_kmdf_416(void) { return fx_trap(FX_MODEL_KMDF, 416); }
 static ULONG_PTR trap_kmdf_417(void) { return fx_trap(FX_MODEL_KMDF, 417); }
-static ULONG_PTR trap_kmdf_418(void) { return fx_trap(FX_MODEL_KMDF, 418); }
-static ULONG_PTR trap_kmdf_419(void) { return fx_trap(FX_MODEL_KMDF, 419); }
-static ULONG_PTR trap_kmdf_420(void) { return fx_trap(FX_MODEL_KMDF, 420); }
 static ULONG_PTR trap_kmdf_421(void) { return fx_trap(FX_MODEL_KMDF, 421); }
 static ULONG_PTR trap_kmdf_422(void) { return fx_trap(FX_MODEL_KMDF, 422); }
 static ULONG_PTR trap_kmdf_423(void) { return fx_trap(FX_MODEL_KMDF, 423); }
@@ -580,9 +581,9 @@ const struct fx_function fx_kmdf_functions[484] = {
     { "WdfDeviceStopIdleNoTrack", (WDFFUNC)trap_kmdf_88, 0, 1 },
     { "WdfDeviceResumeIdleNoTrack", (WDFFUNC)trap_kmdf_89, 0, 0 },
     { "WdfDeviceGetFileObject", (WDFFUNC)trap_kmdf_90, 0, 1 },
-    { "WdfDeviceEnqueueRequest", (WDFFUNC)trap_kmdf_91, 0, 1 },
+    { "WdfDeviceEnqueueRequest", (WDFFUNC)imp_WdfDeviceEnqueueRequest, 1, 1 },
     { "WdfDeviceGetDefaultQueue", (WDFFUNC)imp_WdfDeviceGetDefaultQueue, 1, 1 },
-    { "WdfDeviceConfigureRequestDispatching", (WDFFUNC)trap_kmdf_93, 0, 0 },
+    { "WdfDeviceConfigureRequestDispatching", (WDFFUNC)imp_WdfDeviceConfigureRequestDispatching, 1, 0 },
     { "WdfDmaEnablerCreate", (WDFFUNC)trap_kmdf_94, 0, 1 },
     { "WdfDmaEnablerGetMaximumLength", (WDFFUNC)trap_kmdf_95, 0, 1 },
     { "WdfDmaEnablerGetMaximumScatterGatherElements", (WDFFUNC)trap_kmdf_96, 0, 1 },
@@ -626,10 +627,10 @@ const struct fx_function fx_kmdf_functions[484] = {
     { "WdfFdoLockStaticChildListForIteration", (WDFFUNC)trap_kmdf_134, 0, 0 },
     { "WdfFdoRetrieveNextStaticChild", (WDFFUNC)trap_kmdf_135, 0, 1 },
     { "WdfFdoUnlockStaticChildListFromIteration", (WDFFUNC)trap_kmdf_136, 0, 0 },
-    { "WdfFileObjectGetFileName", (WDFFUNC)trap_kmdf_137, 0, 1 },
-    { "WdfFileObjectGetFlags", (WDFFUNC)trap_kmdf_138, 0, 1 },
-    { "WdfFileObjectGetDevice", (WDFFUNC)trap_kmdf_139, 0, 1 },
-    { "WdfFileObjectWdmGetFileObject", (WDFFUNC)trap_kmdf_140, 0, 1 },
+    { "WdfFileObjectGetFileName", (WDFFUNC)imp_WdfFileObjectGetFileName, 1, 1 },
+    { "WdfFileObjectGetFlags", (WDFFUNC)imp_WdfFileObjectGetFlags, 1, 1 },
+    { "WdfFileObjectGetDevice", (WDFFUNC)imp_WdfFileObjectGetDevice, 1, 1 },
+    { "WdfFileObjectWdmGetFileObject", (WDFFUNC)imp_WdfFileObjectWdmGetFileObject, 1, 1 },
     { "WdfInterruptCreate", (WDFFUNC)trap_kmdf_141, 0, 0 },
     { "WdfInterruptQueueDpcForIsr", (WDFFUNC)trap_kmdf_142, 0, 1 },
     { "WdfInterruptSynchronize", (WDFFUNC)trap_kmdf_143, 0, 1 },
@@ -641,54 +642,54 @@ const struct fx_function fx_kmdf_functions[484] = {
     { "WdfInterruptGetInfo", (WDFFUNC)trap_kmdf_149, 0, 1 },
     { "WdfInterruptSetPolicy", (WDFFUNC)trap_kmdf_150, 0, 0 },
     { "WdfInterruptGetDevice", (WDFFUNC)trap_kmdf_151, 0, 1 },
-    { "WdfIoQueueCreate", (WDFFUNC)trap_kmdf_152, 0, 0 },
-    { "WdfIoQueueGetState", (WDFFUNC)trap_kmdf_153, 0, 1 },
-    { "WdfIoQueueStart", (WDFFUNC)trap_kmdf_154, 0, 0 },
-    { "WdfIoQueueStop", (WDFFUNC)trap_kmdf_155, 0, 1 },
-    { "WdfIoQueueStopSynchronously", (WDFFUNC)trap_kmdf_156, 0, 1 },
-    { "WdfIoQueueGetDevice", (WDFFUNC)trap_kmdf_157, 0, 1 },
-    { "WdfIoQueueRetrieveNextRequest", (WDFFUNC)trap_kmdf_158, 0, 0 },
-    { "WdfIoQueueRetrieveRequestByFileObject", (WDFFUNC)trap_kmdf_159, 0, 0 },
-    { "WdfIoQueueFindRequest", (WDFFUNC)trap_kmdf_160, 0, 0 },
-    { "WdfIoQueueRetrieveFoundRequest", (WDFFUNC)trap_kmdf_161, 0, 0 },
-    { "WdfIoQueueDrainSynchronously", (WDFFUNC)trap_kmdf_162, 0, 0 },
-    { "WdfIoQueueDrain", (WDFFUNC)trap_kmdf_163, 0, 0 },
-    { "WdfIoQueuePurgeSynchronously", (WDFFUNC)trap_kmdf_164, 0, 0 },
-    { "WdfIoQueuePurge", (WDFFUNC)trap_kmdf_165, 0, 0 },
-    { "WdfIoQueueReadyNotify", (WDFFUNC)trap_kmdf_166, 0, 0 },
-    { "WdfIoTargetCreate", (WDFFUNC)trap_kmdf_167, 0, 0 },
-    { "WdfIoTargetOpen", (WDFFUNC)trap_kmdf_168, 0, 0 },
-    { "WdfIoTargetCloseForQueryRemove", (WDFFUNC)trap_kmdf_169, 0, 1 },
-    { "WdfIoTargetClose", (WDFFUNC)trap_kmdf_170, 0, 0 },
-    { "WdfIoTargetStart", (WDFFUNC)trap_kmdf_171, 0, 0 },
-    { "WdfIoTargetStop", (WDFFUNC)trap_kmdf_172, 0, 1 },
-    { "WdfIoTargetGetState", (WDFFUNC)trap_kmdf_173, 0, 1 },
-    { "WdfIoTargetGetDevice", (WDFFUNC)trap_kmdf_174, 0, 1 },
+    { "WdfIoQueueCreate", (WDFFUNC)imp_WdfIoQueueCreate, 1, 0 },
+    { "WdfIoQueueGetState", (WDFFUNC)imp_WdfIoQueueGetState, 1, 1 },
+    { "WdfIoQueueStart", (WDFFUNC)imp_WdfIoQueueStart, 1, 0 },
+    { "WdfIoQueueStop", (WDFFUNC)imp_WdfIoQueueStop, 1, 1 },
+    { "WdfIoQueueStopSynchronously", (WDFFUNC)imp_WdfIoQueueStopSynchronously, 1, 1 },
+    { "WdfIoQueueGetDevice", (WDFFUNC)imp_WdfIoQueueGetDevice, 1, 1 },
+    { "WdfIoQueueRetrieveNextRequest", (WDFFUNC)imp_WdfIoQueueRetrieveNextRequest, 1, 0 },
+    { "WdfIoQueueRetrieveRequestByFileObject", (WDFFUNC)imp_WdfIoQueueRetrieveRequestByFileObject, 1, 0 },
+    { "WdfIoQueueFindRequest", (WDFFUNC)imp_WdfIoQueueFindRequest, 1, 0 },
+    { "WdfIoQueueRetrieveFoundRequest", (WDFFUNC)imp_WdfIoQueueRetrieveFoundRequest, 1, 0 },
+    { "WdfIoQueueDrainSynchronously", (WDFFUNC)imp_WdfIoQueueDrainSynchronously, 1, 0 },
+    { "WdfIoQueueDrain", (WDFFUNC)imp_WdfIoQueueDrain, 1, 0 },
+    { "WdfIoQueuePurgeSynchronously", (WDFFUNC)imp_WdfIoQueuePurgeSynchronously, 1, 0 },
+    { "WdfIoQueuePurge", (WDFFUNC)imp_WdfIoQueuePurge, 1, 0 },
+    { "WdfIoQueueReadyNotify", (WDFFUNC)imp_WdfIoQueueReadyNotify, 1, 0 },
+    { "WdfIoTargetCreate", (WDFFUNC)imp_WdfIoTargetCreate, 1, 0 },
+    { "WdfIoTargetOpen", (WDFFUNC)imp_WdfIoTargetOpen, 1, 0 },
+    { "WdfIoTargetCloseForQueryRemove", (WDFFUNC)imp_WdfIoTargetCloseForQueryRemove, 1, 1 },
+    { "WdfIoTargetClose", (WDFFUNC)imp_WdfIoTargetClose, 1, 0 },
+    { "WdfIoTargetStart", (WDFFUNC)imp_WdfIoTargetStart, 1, 0 },
+    { "WdfIoTargetStop", (WDFFUNC)imp_WdfIoTargetStop, 1, 1 },
+    { "WdfIoTargetGetState", (WDFFUNC)imp_WdfIoTargetGetState, 1, 1 },
+    { "WdfIoTargetGetDevice", (WDFFUNC)imp_WdfIoTargetGetDevice, 1, 1 },
     { "WdfIoTargetQueryTargetProperty", (WDFFUNC)trap_kmdf_175, 0, 0 },
     { "WdfIoTargetAllocAndQueryTargetProperty", (WDFFUNC)trap_kmdf_176, 0, 0 },
     { "WdfIoTargetQueryForInterface", (WDFFUNC)trap_kmdf_177, 0, 0 },
-    { "WdfIoTargetWdmGetTargetDeviceObject", (WDFFUNC)trap_kmdf_178, 0, 1 },
+    { "WdfIoTargetWdmGetTargetDeviceObject", (WDFFUNC)imp_WdfIoTargetWdmGetTargetDeviceObject, 1, 1 },
     { "WdfIoTargetWdmGetTargetPhysicalDevice", (WDFFUNC)trap_kmdf_179, 0, 1 },
-    { "WdfIoTargetWdmGetTargetFileObject", (WDFFUNC)trap_kmdf_180, 0, 1 },
+    { "WdfIoTargetWdmGetTargetFileObject", (WDFFUNC)imp_WdfIoTargetWdmGetTargetFileObject, 1, 1 },
     { "WdfIoTargetWdmGetTargetFileHandle", (WDFFUNC)trap_kmdf_181, 0, 1 },
-    { "WdfIoTargetSendReadSynchronously", (WDFFUNC)trap_kmdf_182, 0, 0 },
+    { "WdfIoTargetSendReadSynchronously", (WDFFUNC)imp_WdfIoTargetSendReadSynchronously, 1, 0 },
     { "WdfIoTargetFormatRequestForRead", (WDFFUNC)trap_kmdf_183, 0, 0 },
-    { "WdfIoTargetSendWriteSynchronously", (WDFFUNC)trap_kmdf_184, 0, 0 },
+    { "WdfIoTargetSendWriteSynchronously", (WDFFUNC)imp_WdfIoTargetSendWriteSynchronously, 1, 0 },
     { "WdfIoTargetFormatRequestForWrite", (WDFFUNC)trap_kmdf_185, 0, 0 },
-    { "WdfIoTargetSendIoctlSynchronously", (WDFFUNC)trap_kmdf_186, 0, 0 },
+    { "WdfIoTargetSendIoctlSynchronously", (WDFFUNC)imp_WdfIoTargetSendIoctlSynchronously, 1, 0 },
     { "WdfIoTargetFormatRequestForIoctl", (WDFFUNC)trap_kmdf_187, 0, 0 },
-    { "WdfIoTargetSendInternalIoctlSynchronously", (WDFFUNC)trap_kmdf_188, 0, 0 },
+    { "WdfIoTargetSendInternalIoctlSynchronously", (WDFFUNC)imp_WdfIoTargetSendInternalIoctlSynchronously, 1, 0 },
     { "WdfIoTargetFormatRequestForInternalIoctl", (WDFFUNC)trap_kmdf_189, 0, 0 },
     { "WdfIoTargetSendInternalIoctlOthersSynchronously", (WDFFUNC)trap_kmdf_190, 0, 0 },
     { "WdfIoTargetFormatRequestForInternalIoctlOthers", (WDFFUNC)trap_kmdf_191, 0, 0 },
-    { "WdfMemoryCreate", (WDFFUNC)trap_kmdf_192, 0, 0 },
-    { "WdfMemoryCreatePreallocated", (WDFFUNC)trap_kmdf_193, 0, 0 },
-    { "WdfMemoryGetBuffer", (WDFFUNC)trap_kmdf_194, 0, 1 },
-    { "WdfMemoryAssignBuffer", (WDFFUNC)trap_kmdf_195, 0, 0 },
-    { "WdfMemoryCopyToBuffer", (WDFFUNC)trap_kmdf_196, 0, 0 },
-    { "WdfMemoryCopyFromBuffer", (WDFFUNC)trap_kmdf_197, 0, 0 },
-    { "WdfLookasideListCreate", (WDFFUNC)trap_kmdf_198, 0, 0 },
-    { "WdfMemoryCreateFromLookaside", (WDFFUNC)trap_kmdf_199, 0, 0 },
+    { "WdfMemoryCreate", (WDFFUNC)imp_WdfMemoryCreate, 1, 0 },
+    { "WdfMemoryCreatePreallocated", (WDFFUNC)imp_WdfMemoryCreatePreallocated, 1, 0 },
+    { "WdfMemoryGetBuffer", (WDFFUNC)imp_WdfMemoryGetBuffer, 1, 1 },
+    { "WdfMemoryAssignBuffer", (WDFFUNC)imp_WdfMemoryAssignBuffer, 1, 0 },
+    { "WdfMemoryCopyToBuffer", (WDFFUNC)imp_WdfMemoryCopyToBuffer, 1, 0 },
+    { "WdfMemoryCopyFromBuffer", (WDFFUNC)imp_WdfMemoryCopyFromBuffer, 1, 0 },
+    { "WdfLookasideListCreate", (WDFFUNC)imp_WdfLookasideListCreate, 1, 0 },
+    { "WdfMemoryCreateFromLookaside", (WDFFUNC)imp_WdfMemoryCreateFromLookaside, 1, 0 },
     { "WdfDeviceMiniportCreate", (WDFFUNC)trap_kmdf_200, 0, 0 },
     { "WdfDriverMiniportUnload", (WDFFUNC)trap_kmdf_201, 0, 0 },
     { "WdfObjectGetTypedContextWorker", (WDFFUNC)imp_WdfObjectGetTypedContextWorker, 1, 1 },
@@ -743,38 +744,38 @@ const struct fx_function fx_kmdf_functions[484] = {
     { "WdfRequestFormatRequestUsingCurrentType", (WDFFUNC)trap_kmdf_251, 0, 0 },
     { "WdfRequestWdmFormatUsingStackLocation", (WDFFUNC)trap_kmdf_252, 0, 1 },
     { "WdfRequestSend", (WDFFUNC)trap_kmdf_253, 0, 0 },
-    { "WdfRequestGetStatus", (WDFFUNC)trap_kmdf_254, 0, 1 },
-    { "WdfRequestMarkCancelable", (WDFFUNC)trap_kmdf_255, 0, 1 },
-    { "WdfRequestUnmarkCancelable", (WDFFUNC)trap_kmdf_256, 0, 1 },
-    { "WdfRequestIsCanceled", (WDFFUNC)trap_kmdf_257, 0, 1 },
+    { "WdfRequestGetStatus", (WDFFUNC)imp_WdfRequestGetStatus, 1, 1 },
+    { "WdfRequestMarkCancelable", (WDFFUNC)imp_WdfRequestMarkCancelable, 1, 1 },
+    { "WdfRequestUnmarkCancelable", (WDFFUNC)imp_WdfRequestUnmarkCancelable, 1, 1 },
+    { "WdfRequestIsCanceled", (WDFFUNC)imp_WdfRequestIsCanceled, 1, 1 },
     { "WdfRequestCancelSentRequest", (WDFFUNC)trap_kmdf_258, 0, 1 },
     { "WdfRequestIsFrom32BitProcess", (WDFFUNC)trap_kmdf_259, 0, 1 },
     { "WdfRequestSetCompletionRoutine", (WDFFUNC)trap_kmdf_260, 0, 0 },
     { "WdfRequestGetCompletionParams", (WDFFUNC)trap_kmdf_261, 0, 1 },
     { "WdfRequestAllocateTimer", (WDFFUNC)trap_kmdf_262, 0, 0 },
-    { "WdfRequestComplete", (WDFFUNC)trap_kmdf_263, 0, 0 },
-    { "WdfRequestCompleteWithPriorityBoost", (WDFFUNC)trap_kmdf_264, 0, 0 },
-    { "WdfRequestCompleteWithInformation", (WDFFUNC)trap_kmdf_265, 0, 0 },
-    { "WdfRequestGetParameters", (WDFFUNC)trap_kmdf_266, 0, 1 },
-    { "WdfRequestRetrieveInputMemory", (WDFFUNC)trap_kmdf_267, 0, 0 },
-    { "WdfRequestRetrieveOutputMemory", (WDFFUNC)trap_kmdf_268, 0, 0 },
-    { "WdfRequestRetrieveInputBuffer", (WDFFUNC)trap_kmdf_269, 0, 0 },
-    { "WdfRequestRetrieveOutputBuffer", (WDFFUNC)trap_kmdf_270, 0, 0 },
-    { "WdfRequestRetrieveInputWdmMdl", (WDFFUNC)trap_kmdf_271, 0, 1 },
-    { "WdfRequestRetrieveOutputWdmMdl", (WDFFUNC)trap_kmdf_272, 0, 1 },
-    { "WdfRequestRetrieveUnsafeUserInputBuffer", (WDFFUNC)trap_kmdf_273, 0, 0 },
-    { "WdfRequestRetrieveUnsafeUserOutputBuffer", (WDFFUNC)trap_kmdf_274, 0, 0 },
-    { "WdfRequestSetInformation", (WDFFUNC)trap_kmdf_275, 0, 0 },
-    { "WdfRequestGetInformation", (WDFFUNC)trap_kmdf_276, 0, 1 },
-    { "WdfRequestGetFileObject", (WDFFUNC)trap_kmdf_277, 0, 1 },
-    { "WdfRequestProbeAndLockUserBufferForRead", (WDFFUNC)trap_kmdf_278, 0, 0 },
-    { "WdfRequestProbeAndLockUserBufferForWrite", (WDFFUNC)trap_kmdf_279, 0, 0 },
-    { "WdfRequestGetRequestorMode", (WDFFUNC)trap_kmdf_280, 0, 1 },
-    { "WdfRequestForwardToIoQueue", (WDFFUNC)trap_kmdf_281, 0, 0 },
-    { "WdfRequestGetIoQueue", (WDFFUNC)trap_kmdf_282, 0, 1 },
-    { "WdfRequestRequeue", (WDFFUNC)trap_kmdf_283, 0, 0 },
-    { "WdfRequestStopAcknowledge", (WDFFUNC)trap_kmdf_284, 0, 1 },
-    { "WdfRequestWdmGetIrp", (WDFFUNC)trap_kmdf_285, 0, 1 },
+    { "WdfRequestComplete", (WDFFUNC)imp_WdfRequestComplete, 1, 0 },
+    { "WdfRequestCompleteWithPriorityBoost", (WDFFUNC)imp_WdfRequestCompleteWithPriorityBoost, 1, 0 },
+    { "WdfRequestCompleteWithInformation", (WDFFUNC)imp_WdfRequestCompleteWithInformation, 1, 0 },
+    { "WdfRequestGetParameters", (WDFFUNC)imp_WdfRequestGetParameters, 1, 1 },
+    { "WdfRequestRetrieveInputMemory", (WDFFUNC)imp_WdfRequestRetrieveInputMemory, 1, 0 },
+    { "WdfRequestRetrieveOutputMemory", (WDFFUNC)imp_WdfRequestRetrieveOutputMemory, 1, 0 },
+    { "WdfRequestRetrieveInputBuffer", (WDFFUNC)imp_WdfRequestRetrieveInputBuffer, 1, 0 },
+    { "WdfRequestRetrieveOutputBuffer", (WDFFUNC)imp_WdfRequestRetrieveOutputBuffer, 1, 0 },
+    { "WdfRequestRetrieveInputWdmMdl", (WDFFUNC)imp_WdfRequestRetrieveInputWdmMdl, 1, 1 },
+    { "WdfRequestRetrieveOutputWdmMdl", (WDFFUNC)imp_WdfRequestRetrieveOutputWdmMdl, 1, 1 },
+    { "WdfRequestRetrieveUnsafeUserInputBuffer", (WDFFUNC)imp_WdfRequestRetrieveUnsafeUserInputBuffer, 1, 0 },
+    { "WdfRequestRetrieveUnsafeUserOutputBuffer", (WDFFUNC)imp_WdfRequestRetrieveUnsafeUserOutputBuffer, 1, 0 },
+    { "WdfRequestSetInformation", (WDFFUNC)imp_WdfRequestSetInformation, 1, 0 },
+    { "WdfRequestGetInformation", (WDFFUNC)imp_WdfRequestGetInformation, 1, 1 },
+    { "WdfRequestGetFileObject", (WDFFUNC)imp_WdfRequestGetFileObject, 1, 1 },
+    { "WdfRequestProbeAndLockUserBufferForRead", (WDFFUNC)imp_WdfRequestProbeAndLockUserBufferForRead, 1, 0 },
+    { "WdfRequestProbeAndLockUserBufferForWrite", (WDFFUNC)imp_WdfRequestProbeAndLockUserBufferForWrite, 1, 0 },
+    { "WdfRequestGetRequestorMode", (WDFFUNC)imp_WdfRequestGetRequestorMode, 1, 1 },
+    { "WdfRequestForwardToIoQueue", (WDFFUNC)imp_WdfRequestForwardToIoQueue, 1, 0 },
+    { "WdfRequestGetIoQueue", (WDFFUNC)imp_WdfRequestGetIoQueue, 1, 1 },
+    { "WdfRequestRequeue", (WDFFUNC)imp_WdfRequestRequeue, 1, 0 },
+    { "WdfRequestStopAcknowledge", (WDFFUNC)imp_WdfRequestStopAcknowledge, 1, 1 },
+    { "WdfRequestWdmGetIrp", (WDFFUNC)imp_WdfRequestWdmGetIrp, 1, 1 },
     { "WdfIoResourceRequirementsListSetSlotNumber", (WDFFUNC)trap_kmdf_286, 0, 0 },
     { "WdfIoResourceRequirementsListSetInterfaceType", (WDFFUNC)trap_kmdf_287, 0, 0 },
     { "WdfIoResourceRequirementsListAppendIoResList", (WDFFUNC)trap_kmdf_288, 0, 0 },
@@ -882,7 +883,7 @@ const struct fx_function fx_kmdf_functions[484] = {
     { "WdfIoQueueAssignForwardProgressPolicy", (WDFFUNC)trap_kmdf_390, 0, 0 },
     { "WdfPdoInitAssignContainerID", (WDFFUNC)trap_kmdf_391, 0, 0 },
     { "WdfPdoInitAllowForwardingRequestToParent", (WDFFUNC)trap_kmdf_392, 0, 0 },
-    { "WdfRequestMarkCancelableEx", (WDFFUNC)trap_kmdf_393, 0, 1 },
+    { "WdfRequestMarkCancelableEx", (WDFFUNC)imp_WdfRequestMarkCancelableEx, 1, 1 },
     { "WdfRequestIsReserved", (WDFFUNC)trap_kmdf_394, 0, 1 },
     { "WdfRequestForwardToParentDeviceIoQueue", (WDFFUNC)trap_kmdf_395, 0, 0 },
     { "WdfCxDeviceInitAllocate", (WDFFUNC)trap_kmdf_396, 0, 0 },
@@ -907,9 +908,9 @@ const struct fx_function fx_kmdf_functions[484] = {
     { "WdfDmaTransactionWdmGetTransferContext", (WDFFUNC)trap_kmdf_415, 0, 1 },
     { "WdfInterruptQueueWorkItemForIsr", (WDFFUNC)trap_kmdf_416, 0, 1 },
     { "WdfInterruptTryToAcquireLock", (WDFFUNC)trap_kmdf_417, 0, 1 },
-    { "WdfIoQueueStopAndPurge", (WDFFUNC)trap_kmdf_418, 0, 1 },
-    { "WdfIoQueueStopAndPurgeSynchronously", (WDFFUNC)trap_kmdf_419, 0, 1 },
-    { "WdfIoTargetPurge", (WDFFUNC)trap_kmdf_420, 0, 0 },
+    { "WdfIoQueueStopAndPurge", (WDFFUNC)imp_WdfIoQueueStopAndPurge, 1, 1 },
+    { "WdfIoQueueStopAndPurgeSynchronously", (WDFFUNC)imp_WdfIoQueueStopAndPurgeSynchronously, 1, 1 },
+    { "WdfIoTargetPurge", (WDFFUNC)imp_WdfIoTargetPurge, 1, 0 },
     { "WdfUsbTargetDeviceCreateWithParameters", (WDFFUNC)trap_kmdf_421, 0, 0 },
     { "WdfUsbTargetDeviceQueryUsbCapability", (WDFFUNC)trap_kmdf_422, 0, 0 },
     { "WdfUsbTargetDeviceCreateUrb", (WDFFUNC)trap_kmdf_423, 0, 0 },
@@ -1009,7 +1010,6 @@ static ULONG_PTR trap_umdf_35(void) { return fx_trap(FX_MODEL_UMDF, 35); }
 static ULONG_PTR trap_umdf_36(void) { return fx_trap(FX_MODEL_UMDF, 36); }
 static ULONG_PTR trap_umdf_37(void) { return fx_trap(FX_MODEL_UMDF, 37); }
 static ULONG_PTR trap_umdf_38(void) { return fx_trap(FX_MODEL_UMDF, 38); }
-static ULONG_PTR trap_umdf_40(void) { return fx_trap(FX_MODEL_UMDF, 40); }
 static ULONG_PTR trap_umdf_41(void) { return fx_trap(FX_MODEL_UMDF, 41); }
 static ULONG_PTR trap_umdf_42(void) { return fx_trap(FX_MODEL_UMDF, 42); }
 static ULONG_PTR trap_umdf_43(void) { return fx_trap(FX_MODEL_UMDF, 43); }
@@ -1034,8 +1034,6 @@ static ULONG_PTR trap_umdf_64(void) { return fx_trap(FX_MODEL_UMDF, 64); }
 static ULONG_PTR trap_umdf_65(void) { return fx_trap(FX_MODEL_UMDF, 65); }
 static ULONG_PTR trap_umdf_66(void) { return fx_trap(FX_MODEL_UMDF, 66); }
 static ULONG_PTR trap_umdf_67(void) { return fx_trap(FX_MODEL_UMDF, 67); }
-static ULONG_PTR trap_umdf_68(void) { return fx_trap(FX_MODEL_UMDF, 68); }
-static ULONG_PTR trap_umdf_69(void) { return fx_trap(FX_MODEL_UMDF, 69); }
 static ULONG_PTR trap_umdf_70(void) { return fx_trap(FX_MODEL_UMDF, 70); }
 static ULONG_PTR trap_umdf_71(void) { return fx_trap(FX_MODEL_UMDF, 71); }
 static ULONG_PTR trap_umdf_72(void) { return fx_trap(FX_MODEL_UMDF, 72); }
@@ -1051,44 +1049,9 @@ static ULONG_PTR trap_umdf_81(void) { return fx_trap(FX_MODEL_UMDF, 81); }
 static ULONG_PTR trap_umdf_82(void) { return fx_trap(FX_MODEL_UMDF, 82); }
 static ULONG_PTR trap_umdf_83(void) { return fx_trap(FX_MODEL_UMDF, 83); }
 static ULONG_PTR trap_umdf_84(void) { return fx_trap(FX_MODEL_UMDF, 84); }
-static ULONG_PTR trap_umdf_85(void) { return fx_trap(FX_MODEL_UMDF, 85); }
-static ULONG_PTR trap_umdf_86(void) { return fx_trap(FX_MODEL_UMDF, 86); }
-static ULONG_PTR trap_umdf_87(void) { return fx_trap(FX_MODEL_UMDF, 87); }
-static ULONG_PTR trap_umdf_88(void) { return fx_trap(FX_MODEL_UMDF, 88); }
-static ULONG_PTR trap_umdf_89(void) { return fx_trap(FX_MODEL_UMDF, 89); }
-static ULONG_PTR trap_umdf_90(void) { return fx_trap(FX_MODEL_UMDF, 90); }
-static ULONG_PTR trap_umdf_91(void) { return fx_trap(FX_MODEL_UMDF, 91); }
-static ULONG_PTR trap_umdf_92(void) { return fx_trap(FX_MODEL_UMDF, 92); }
-static ULONG_PTR trap_umdf_93(void) { return fx_trap(FX_MODEL_UMDF, 93); }
-static ULONG_PTR trap_umdf_94(void) { return fx_trap(FX_MODEL_UMDF, 94); }
-static ULONG_PTR trap_umdf_95(void) { return fx_trap(FX_MODEL_UMDF, 95); }
-static ULONG_PTR trap_umdf_96(void) { return fx_trap(FX_MODEL_UMDF, 96); }
-static ULONG_PTR trap_umdf_97(void) { return fx_trap(FX_MODEL_UMDF, 97); }
-static ULONG_PTR trap_umdf_98(void) { return fx_trap(FX_MODEL_UMDF, 98); }
-static ULONG_PTR trap_umdf_99(void) { return fx_trap(FX_MODEL_UMDF, 99); }
-static ULONG_PTR trap_umdf_100(void) { return fx_trap(FX_MODEL_UMDF, 100); }
-static ULONG_PTR trap_umdf_101(void) { return fx_trap(FX_MODEL_UMDF, 101); }
-static ULONG_PTR trap_umdf_102(void) { return fx_trap(FX_MODEL_UMDF, 102); }
-static ULONG_PTR trap_umdf_103(void) { return fx_trap(FX_MODEL_UMDF, 103); }
-static ULONG_PTR trap_umdf_104(void) { return fx_trap(FX_MODEL_UMDF, 104); }
-static ULONG_PTR trap_umdf_105(void) { return fx_trap(FX_MODEL_UMDF, 105); }
-static ULONG_PTR trap_umdf_106(void) { return fx_trap(FX_MODEL_UMDF, 106); }
-static ULONG_PTR trap_umdf_107(void) { return fx_trap(FX_MODEL_UMDF, 107); }
-static ULONG_PTR trap_umdf_108(void) { return fx_trap(FX_MODEL_UMDF, 108); }
-static ULONG_PTR trap_umdf_109(void) { return fx_trap(FX_MODEL_UMDF, 109); }
-static ULONG_PTR trap_umdf_110(void) { return fx_trap(FX_MODEL_UMDF, 110); }
-static ULONG_PTR trap_umdf_111(void) { return fx_trap(FX_MODEL_UMDF, 111); }
 static ULONG_PTR trap_umdf_112(void) { return fx_trap(FX_MODEL_UMDF, 112); }
-static ULONG_PTR trap_umdf_113(void) { return fx_trap(FX_MODEL_UMDF, 113); }
 static ULONG_PTR trap_umdf_114(void) { return fx_trap(FX_MODEL_UMDF, 114); }
-static ULONG_PTR trap_umdf_115(void) { return fx_trap(FX_MODEL_UMDF, 115); }
 static ULONG_PTR trap_umdf_116(void) { return fx_trap(FX_MODEL_UMDF, 116); }
-static ULONG_PTR trap_umdf_117(void) { return fx_trap(FX_MODEL_UMDF, 117); }
-static ULONG_PTR trap_umdf_118(void) { return fx_trap(FX_MODEL_UMDF, 118); }
-static ULONG_PTR trap_umdf_119(void) { return fx_trap(FX_MODEL_UMDF, 119); }
-static ULONG_PTR trap_umdf_120(void) { return fx_trap(FX_MODEL_UMDF, 120); }
-static ULONG_PTR trap_umdf_121(void) { return fx_trap(FX_MODEL_UMDF, 121); }
-static ULONG_PTR trap_umdf_122(void) { return fx_trap(FX_MODEL_UMDF, 122); }
 static ULONG_PTR trap_umdf_130(void) { return fx_trap(FX_MODEL_UMDF, 130); }
 static ULONG_PTR trap_umdf_131(void) { return fx_trap(FX_MODEL_UMDF, 131); }
 static ULONG_PTR trap_umdf_132(void) { return fx_trap(FX_MODEL_UMDF, 132); }
@@ -1112,34 +1075,13 @@ static ULONG_PTR trap_umdf_149(void) { return fx_trap(FX_MODEL_UMDF, 149); }
 static ULONG_PTR trap_umdf_150(void) { return fx_trap(FX_MODEL_UMDF, 150); }
 static ULONG_PTR trap_umdf_151(void) { return fx_trap(FX_MODEL_UMDF, 151); }
 static ULONG_PTR trap_umdf_152(void) { return fx_trap(FX_MODEL_UMDF, 152); }
-static ULONG_PTR trap_umdf_153(void) { return fx_trap(FX_MODEL_UMDF, 153); }
-static ULONG_PTR trap_umdf_154(void) { return fx_trap(FX_MODEL_UMDF, 154); }
-static ULONG_PTR trap_umdf_155(void) { return fx_trap(FX_MODEL_UMDF, 155); }
-static ULONG_PTR trap_umdf_156(void) { return fx_trap(FX_MODEL_UMDF, 156); }
-static ULONG_PTR trap_umdf_157(void) { return fx_trap(FX_MODEL_UMDF, 157); }
 static ULONG_PTR trap_umdf_158(void) { return fx_trap(FX_MODEL_UMDF, 158); }
 static ULONG_PTR trap_umdf_159(void) { return fx_trap(FX_MODEL_UMDF, 159); }
 static ULONG_PTR trap_umdf_160(void) { return fx_trap(FX_MODEL_UMDF, 160); }
 static ULONG_PTR trap_umdf_161(void) { return fx_trap(FX_MODEL_UMDF, 161); }
 static ULONG_PTR trap_umdf_162(void) { return fx_trap(FX_MODEL_UMDF, 162); }
-static ULONG_PTR trap_umdf_163(void) { return fx_trap(FX_MODEL_UMDF, 163); }
-static ULONG_PTR trap_umdf_164(void) { return fx_trap(FX_MODEL_UMDF, 164); }
-static ULONG_PTR trap_umdf_165(void) { return fx_trap(FX_MODEL_UMDF, 165); }
-static ULONG_PTR trap_umdf_166(void) { return fx_trap(FX_MODEL_UMDF, 166); }
-static ULONG_PTR trap_umdf_167(void) { return fx_trap(FX_MODEL_UMDF, 167); }
-static ULONG_PTR trap_umdf_168(void) { return fx_trap(FX_MODEL_UMDF, 168); }
-static ULONG_PTR trap_umdf_169(void) { return fx_trap(FX_MODEL_UMDF, 169); }
-static ULONG_PTR trap_umdf_170(void) { return fx_trap(FX_MODEL_UMDF, 170); }
-static ULONG_PTR trap_umdf_171(void) { return fx_trap(FX_MODEL_UMDF, 171); }
-static ULONG_PTR trap_umdf_172(void) { return fx_trap(FX_MODEL_UMDF, 172); }
-static ULONG_PTR trap_umdf_173(void) { return fx_trap(FX_MODEL_UMDF, 173); }
-static ULONG_PTR trap_umdf_174(void) { return fx_trap(FX_MODEL_UMDF, 174); }
-static ULONG_PTR trap_umdf_175(void) { return fx_trap(FX_MODEL_UMDF, 175); }
-static ULONG_PTR trap_umdf_176(void) { return fx_trap(FX_MODEL_UMDF, 176); }
-static ULONG_PTR trap_umdf_177(void) { return fx_trap(FX_MODEL_UMDF, 177); }
 static ULONG_PTR trap_umdf_178(void) { return fx_trap(FX_MODEL_UMDF, 178); }
 static ULONG_PTR trap_umdf_179(void) { return fx_trap(FX_MODEL_UMDF, 179); }
-static ULONG_PTR trap_umdf_180(void) { return fx_trap(FX_MODEL_UMDF, 180); }
 static ULONG_PTR trap_umdf_181(void) { return fx_trap(FX_MODEL_UMDF, 181); }
 static ULONG_PTR trap_umdf_182(void) { return fx_trap(FX_MODEL_UMDF, 182); }
 static ULONG_PTR trap_umdf_183(void) { return fx_trap(FX_MODEL_UMDF, 183); }
@@ -1483,7 +1425,7 @@ const struct fx_function fx_umdf_functions[484] = {
     { "WdfDeviceResumeIdleNoTrack", (WDFFUNC)trap_umdf_37, 0, 0 },
     { "WdfDeviceGetFileObject", (WDFFUNC)trap_umdf_38, 0, 1 },
     { "WdfDeviceGetDefaultQueue", (WDFFUNC)imp_WdfDeviceGetDefaultQueue, 1, 1 },
-    { "WdfDeviceConfigureRequestDispatching", (WDFFUNC)trap_umdf_40, 0, 0 },
+    { "WdfDeviceConfigureRequestDispatching", (WDFFUNC)imp_WdfDeviceConfigureRequestDispatching, 1, 0 },
     { "WdfDeviceGetSystemPowerAction", (WDFFUNC)trap_umdf_41, 0, 1 },
     { "WdfDeviceInitSetReleaseHardwareOrderOnFailure", (WDFFUNC)trap_umdf_42, 0, 0 },
     { "WdfDeviceInitSetIoTypeEx", (WDFFUNC)trap_umdf_43, 0, 0 },
@@ -1511,8 +1453,8 @@ const struct fx_function fx_umdf_functions[484] = {
     { "WdfFdoInitQueryPropertyEx", (WDFFUNC)trap_umdf_65, 0, 0 },
     { "WdfFdoInitAllocAndQueryPropertyEx", (WDFFUNC)trap_umdf_66, 0, 0 },
     { "WdfFdoInitSetFilter", (WDFFUNC)trap_umdf_67, 0, 0 },
-    { "WdfFileObjectGetFileName", (WDFFUNC)trap_umdf_68, 0, 1 },
-    { "WdfFileObjectGetDevice", (WDFFUNC)trap_umdf_69, 0, 1 },
+    { "WdfFileObjectGetFileName", (WDFFUNC)imp_WdfFileObjectGetFileName, 1, 1 },
+    { "WdfFileObjectGetDevice", (WDFFUNC)imp_WdfFileObjectGetDevice, 1, 1 },
     { "WdfFileObjectGetInitiatorProcessId", (WDFFUNC)trap_umdf_70, 0, 1 },
     { "WdfFileObjectGetRelatedFileObject", (WDFFUNC)trap_umdf_71, 0, 1 },
     { "WdfInterruptCreate", (WDFFUNC)trap_umdf_72, 0, 0 },
@@ -1528,44 +1470,44 @@ const struct fx_function fx_umdf_functions[484] = {
     { "WdfInterruptSetExtendedPolicy", (WDFFUNC)trap_umdf_82, 0, 0 },
     { "WdfInterruptGetDevice", (WDFFUNC)trap_umdf_83, 0, 1 },
     { "WdfInterruptTryToAcquireLock", (WDFFUNC)trap_umdf_84, 0, 1 },
-    { "WdfIoQueueCreate", (WDFFUNC)trap_umdf_85, 0, 0 },
-    { "WdfIoQueueGetState", (WDFFUNC)trap_umdf_86, 0, 1 },
-    { "WdfIoQueueStart", (WDFFUNC)trap_umdf_87, 0, 0 },
-    { "WdfIoQueueStop", (WDFFUNC)trap_umdf_88, 0, 1 },
-    { "WdfIoQueueStopSynchronously", (WDFFUNC)trap_umdf_89, 0, 1 },
-    { "WdfIoQueueGetDevice", (WDFFUNC)trap_umdf_90, 0, 1 },
-    { "WdfIoQueueRetrieveNextRequest", (WDFFUNC)trap_umdf_91, 0, 0 },
-    { "WdfIoQueueRetrieveRequestByFileObject", (WDFFUNC)trap_umdf_92, 0, 0 },
-    { "WdfIoQueueFindRequest", (WDFFUNC)trap_umdf_93, 0, 0 },
-    { "WdfIoQueueRetrieveFoundRequest", (WDFFUNC)trap_umdf_94, 0, 0 },
-    { "WdfIoQueueDrainSynchronously", (WDFFUNC)trap_umdf_95, 0, 0 },
-    { "WdfIoQueueDrain", (WDFFUNC)trap_umdf_96, 0, 0 },
-    { "WdfIoQueuePurgeSynchronously", (WDFFUNC)trap_umdf_97, 0, 0 },
-    { "WdfIoQueuePurge", (WDFFUNC)trap_umdf_98, 0, 0 },
-    { "WdfIoQueueReadyNotify", (WDFFUNC)trap_umdf_99, 0, 0 },
-    { "WdfIoQueueStopAndPurge", (WDFFUNC)trap_umdf_100, 0, 1 },
-    { "WdfIoQueueStopAndPurgeSynchronously", (WDFFUNC)trap_umdf_101, 0, 1 },
-    { "WdfIoTargetCreate", (WDFFUNC)trap_umdf_102, 0, 0 },
-    { "WdfIoTargetOpen", (WDFFUNC)trap_umdf_103, 0, 0 },
-    { "WdfIoTargetCloseForQueryRemove", (WDFFUNC)trap_umdf_104, 0, 1 },
-    { "WdfIoTargetClose", (WDFFUNC)trap_umdf_105, 0, 0 },
-    { "WdfIoTargetStart", (WDFFUNC)trap_umdf_106, 0, 0 },
-    { "WdfIoTargetStop", (WDFFUNC)trap_umdf_107, 0, 1 },
-    { "WdfIoTargetPurge", (WDFFUNC)trap_umdf_108, 0, 0 },
-    { "WdfIoTargetGetState", (WDFFUNC)trap_umdf_109, 0, 1 },
-    { "WdfIoTargetGetDevice", (WDFFUNC)trap_umdf_110, 0, 1 },
-    { "WdfIoTargetSendReadSynchronously", (WDFFUNC)trap_umdf_111, 0, 0 },
+    { "WdfIoQueueCreate", (WDFFUNC)imp_WdfIoQueueCreate, 1, 0 },
+    { "WdfIoQueueGetState", (WDFFUNC)imp_WdfIoQueueGetState, 1, 1 },
+    { "WdfIoQueueStart", (WDFFUNC)imp_WdfIoQueueStart, 1, 0 },
+    { "WdfIoQueueStop", (WDFFUNC)imp_WdfIoQueueStop, 1, 1 },
+    { "WdfIoQueueStopSynchronously", (WDFFUNC)imp_WdfIoQueueStopSynchronously, 1, 1 },
+    { "WdfIoQueueGetDevice", (WDFFUNC)imp_WdfIoQueueGetDevice, 1, 1 },
+    { "WdfIoQueueRetrieveNextRequest", (WDFFUNC)imp_WdfIoQueueRetrieveNextRequest, 1, 0 },
+    { "WdfIoQueueRetrieveRequestByFileObject", (WDFFUNC)imp_WdfIoQueueRetrieveRequestByFileObject, 1, 0 },
+    { "WdfIoQueueFindRequest", (WDFFUNC)imp_WdfIoQueueFindRequest, 1, 0 },
+    { "WdfIoQueueRetrieveFoundRequest", (WDFFUNC)imp_WdfIoQueueRetrieveFoundRequest, 1, 0 },
+    { "WdfIoQueueDrainSynchronously", (WDFFUNC)imp_WdfIoQueueDrainSynchronously, 1, 0 },
+    { "WdfIoQueueDrain", (WDFFUNC)imp_WdfIoQueueDrain, 1, 0 },
+    { "WdfIoQueuePurgeSynchronously", (WDFFUNC)imp_WdfIoQueuePurgeSynchronously, 1, 0 },
+    { "WdfIoQueuePurge", (WDFFUNC)imp_WdfIoQueuePurge, 1, 0 },
+    { "WdfIoQueueReadyNotify", (WDFFUNC)imp_WdfIoQueueReadyNotify, 1, 0 },
+    { "WdfIoQueueStopAndPurge", (WDFFUNC)imp_WdfIoQueueStopAndPurge, 1, 1 },
+    { "WdfIoQueueStopAndPurgeSynchronously", (WDFFUNC)imp_WdfIoQueueStopAndPurgeSynchronously, 1, 1 },
+    { "WdfIoTargetCreate", (WDFFUNC)imp_WdfIoTargetCreate, 1, 0 },
+    { "WdfIoTargetOpen", (WDFFUNC)imp_WdfIoTargetOpen, 1, 0 },
+    { "WdfIoTargetCloseForQueryRemove", (WDFFUNC)imp_WdfIoTargetCloseForQueryRemove, 1, 1 },
+    { "WdfIoTargetClose", (WDFFUNC)imp_WdfIoTargetClose, 1, 0 },
+    { "WdfIoTargetStart", (WDFFUNC)imp_WdfIoTargetStart, 1, 0 },
+    { "WdfIoTargetStop", (WDFFUNC)imp_WdfIoTargetStop, 1, 1 },
+    { "WdfIoTargetPurge", (WDFFUNC)imp_WdfIoTargetPurge, 1, 0 },
+    { "WdfIoTargetGetState", (WDFFUNC)imp_WdfIoTargetGetState, 1, 1 },
+    { "WdfIoTargetGetDevice", (WDFFUNC)imp_WdfIoTargetGetDevice, 1, 1 },
+    { "WdfIoTargetSendReadSynchronously", (WDFFUNC)imp_WdfIoTargetSendReadSynchronously, 1, 0 },
     { "WdfIoTargetFormatRequestForRead", (WDFFUNC)trap_umdf_112, 0, 0 },
-    { "WdfIoTargetSendWriteSynchronously", (WDFFUNC)trap_umdf_113, 0, 0 },
+    { "WdfIoTargetSendWriteSynchronously", (WDFFUNC)imp_WdfIoTargetSendWriteSynchronously, 1, 0 },
     { "WdfIoTargetFormatRequestForWrite", (WDFFUNC)trap_umdf_114, 0, 0 },
-    { "WdfIoTargetSendIoctlSynchronously", (WDFFUNC)trap_umdf_115, 0, 0 },
+    { "WdfIoTargetSendIoctlSynchronously", (WDFFUNC)imp_WdfIoTargetSendIoctlSynchronously, 1, 0 },
     { "WdfIoTargetFormatRequestForIoctl", (WDFFUNC)trap_umdf_116, 0, 0 },
-    { "WdfMemoryCreate", (WDFFUNC)trap_umdf_117, 0, 0 },
-    { "WdfMemoryCreatePreallocated", (WDFFUNC)trap_umdf_118, 0, 0 },
-    { "WdfMemoryGetBuffer", (WDFFUNC)trap_umdf_119, 0, 1 },
-    { "WdfMemoryAssignBuffer", (WDFFUNC)trap_umdf_120, 0, 0 },
-    { "WdfMemoryCopyToBuffer", (WDFFUNC)trap_umdf_121, 0, 0 },
-    { "WdfMemoryCopyFromBuffer", (WDFFUNC)trap_umdf_122, 0, 0 },
+    { "WdfMemoryCreate", (WDFFUNC)imp_WdfMemoryCreate, 1, 0 },
+    { "WdfMemoryCreatePreallocated", (WDFFUNC)imp_WdfMemoryCreatePreallocated, 1, 0 },
+    { "WdfMemoryGetBuffer", (WDFFUNC)imp_WdfMemoryGetBuffer, 1, 1 },
+    { "WdfMemoryAssignBuffer", (WDFFUNC)imp_WdfMemoryAssignBuffer, 1, 0 },
+    { "WdfMemoryCopyToBuffer", (WDFFUNC)imp_WdfMemoryCopyToBuffer, 1, 0 },
+    { "WdfMemoryCopyFromBuffer", (WDFFUNC)imp_WdfMemoryCopyFromBuffer, 1, 0 },
     { "WdfObjectGetTypedContextWorker", (WDFFUNC)imp_WdfObjectGetTypedContextWorker, 1, 1 },
     { "WdfObjectAllocateContext", (WDFFUNC)imp_WdfObjectAllocateContext, 1, 0 },
     { "WdfObjectContextGetObject", (WDFFUNC)imp_WdfObjectContextGetObject, 1, 1 },
@@ -1596,34 +1538,34 @@ const struct fx_function fx_umdf_functions[484] = {
     { "WdfRequestChangeTarget", (WDFFUNC)trap_umdf_150, 0, 0 },
     { "WdfRequestFormatRequestUsingCurrentType", (WDFFUNC)trap_umdf_151, 0, 0 },
     { "WdfRequestSend", (WDFFUNC)trap_umdf_152, 0, 0 },
-    { "WdfRequestGetStatus", (WDFFUNC)trap_umdf_153, 0, 1 },
-    { "WdfRequestMarkCancelable", (WDFFUNC)trap_umdf_154, 0, 1 },
-    { "WdfRequestMarkCancelableEx", (WDFFUNC)trap_umdf_155, 0, 1 },
-    { "WdfRequestUnmarkCancelable", (WDFFUNC)trap_umdf_156, 0, 1 },
-    { "WdfRequestIsCanceled", (WDFFUNC)trap_umdf_157, 0, 1 },
+    { "WdfRequestGetStatus", (WDFFUNC)imp_WdfRequestGetStatus, 1, 1 },
+    { "WdfRequestMarkCancelable", (WDFFUNC)imp_WdfRequestMarkCancelable, 1, 1 },
+    { "WdfRequestMarkCancelableEx", (WDFFUNC)imp_WdfRequestMarkCancelableEx, 1, 1 },
+    { "WdfRequestUnmarkCancelable", (WDFFUNC)imp_WdfRequestUnmarkCancelable, 1, 1 },
+    { "WdfRequestIsCanceled", (WDFFUNC)imp_WdfRequestIsCanceled, 1, 1 },
     { "WdfRequestCancelSentRequest", (WDFFUNC)trap_umdf_158, 0, 1 },
     { "WdfRequestIsFrom32BitProcess", (WDFFUNC)trap_umdf_159, 0, 1 },
     { "WdfRequestSetCompletionRoutine", (WDFFUNC)trap_umdf_160, 0, 0 },
     { "WdfRequestGetCompletionParams", (WDFFUNC)trap_umdf_161, 0, 1 },
     { "WdfRequestAllocateTimer", (WDFFUNC)trap_umdf_162, 0, 0 },
-    { "WdfRequestComplete", (WDFFUNC)trap_umdf_163, 0, 0 },
-    { "WdfRequestCompleteWithInformation", (WDFFUNC)trap_umdf_164, 0, 0 },
-    { "WdfRequestGetParameters", (WDFFUNC)trap_umdf_165, 0, 1 },
-    { "WdfRequestRetrieveInputMemory", (WDFFUNC)trap_umdf_166, 0, 0 },
-    { "WdfRequestRetrieveOutputMemory", (WDFFUNC)trap_umdf_167, 0, 0 },
-    { "WdfRequestRetrieveInputBuffer", (WDFFUNC)trap_umdf_168, 0, 0 },
-    { "WdfRequestRetrieveOutputBuffer", (WDFFUNC)trap_umdf_169, 0, 0 },
-    { "WdfRequestSetInformation", (WDFFUNC)trap_umdf_170, 0, 0 },
-    { "WdfRequestGetInformation", (WDFFUNC)trap_umdf_171, 0, 1 },
-    { "WdfRequestGetFileObject", (WDFFUNC)trap_umdf_172, 0, 1 },
-    { "WdfRequestGetRequestorMode", (WDFFUNC)trap_umdf_173, 0, 1 },
-    { "WdfRequestForwardToIoQueue", (WDFFUNC)trap_umdf_174, 0, 0 },
-    { "WdfRequestGetIoQueue", (WDFFUNC)trap_umdf_175, 0, 1 },
-    { "WdfRequestRequeue", (WDFFUNC)trap_umdf_176, 0, 0 },
-    { "WdfRequestStopAcknowledge", (WDFFUNC)trap_umdf_177, 0, 1 },
+    { "WdfRequestComplete", (WDFFUNC)imp_WdfRequestComplete, 1, 0 },
+    { "WdfRequestCompleteWithInformation", (WDFFUNC)imp_WdfRequestCompleteWithInformation, 1, 0 },
+    { "WdfRequestGetParameters", (WDFFUNC)imp_WdfRequestGetParameters, 1, 1 },
+    { "WdfRequestRetrieveInputMemory", (WDFFUNC)imp_WdfRequestRetrieveInputMemory, 1, 0 },
+    { "WdfRequestRetrieveOutputMemory", (WDFFUNC)imp_WdfRequestRetrieveOutputMemory, 1, 0 },
+    { "WdfRequestRetrieveInputBuffer", (WDFFUNC)imp_WdfRequestRetrieveInputBuffer, 1, 0 },
+    { "WdfRequestRetrieveOutputBuffer", (WDFFUNC)imp_WdfRequestRetrieveOutputBuffer, 1, 0 },
+    { "WdfRequestSetInformation", (WDFFUNC)imp_WdfRequestSetInformation, 1, 0 },
+    { "WdfRequestGetInformation", (WDFFUNC)imp_WdfRequestGetInformation, 1, 1 },
+    { "WdfRequestGetFileObject", (WDFFUNC)imp_WdfRequestGetFileObject, 1, 1 },
+    { "WdfRequestGetRequestorMode", (WDFFUNC)imp_WdfRequestGetRequestorMode, 1, 1 },
+    { "WdfRequestForwardToIoQueue", (WDFFUNC)imp_WdfRequestForwardToIoQueue, 1, 0 },
+    { "WdfRequestGetIoQueue", (WDFFUNC)imp_WdfRequestGetIoQueue, 1, 1 },
+    { "WdfRequestRequeue", (WDFFUNC)imp_WdfRequestRequeue, 1, 0 },
+    { "WdfRequestStopAcknowledge", (WDFFUNC)imp_WdfRequestStopAcknowledge, 1, 1 },
     { "WdfRequestImpersonate", (WDFFUNC)trap_umdf_178, 0, 0 },
     { "WdfRequestGetRequestorProcessId", (WDFFUNC)trap_umdf_179, 0, 1 },
-    { "WdfRequestIsFromUserModeDriver", (WDFFUNC)trap_umdf_180, 0, 1 },
+    { "WdfRequestIsFromUserModeDriver", (WDFFUNC)imp_WdfRequestIsFromUserModeDriver, 1, 1 },
     { "WdfRequestSetUserModeDriverInitiatedIo", (WDFFUNC)trap_umdf_181, 0, 0 },
     { "WdfRequestGetUserModeDriverInitiatedIo", (WDFFUNC)trap_umdf_182, 0, 1 },
     { "WdfRequestSetActivityId", (WDFFUNC)trap_umdf_183, 0, 0 },

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 static struct inf_file *parse(const char *text, struct inf_error *err)
@@ -284,6 +285,172 @@ static void test_sample_inf(void **state)
     assert_int_equal(err.code, INF_ERR_FILE);
 }
 
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[4096];
+    FILE *f;
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void remove_file(const char *dir, const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    unlink(path);
+}
+
+static void test_include_and_needs(void **state)
+{
+    char pkg[] = "/tmp/infpkg-XXXXXX", sys[] = "/tmp/infsys-XXXXXX", path[4096], buf[128];
+    const struct inf_section *needed[8];
+    struct inf_error err;
+    struct inf_set *set;
+    unsigned n;
+    (void)state;
+
+    assert_non_null(mkdtemp(pkg));
+    assert_non_null(mkdtemp(sys));
+    write_file(pkg, "main.inf",
+               "[Version]\nSignature=\"$WINDOWS NT$\"\n"
+               "[Inst.NT]\nInclude = Lib.inf, common.inf\nNeeds = Lib.NT\n"
+               "[Inst.NT.Services]\nInclude=LIB.INF\nNeeds=Lib.NT.Services, Lib.Extra\n"
+               "[Bad.NT]\nNeeds = Lib.NT, No.Such\n"
+               "[Loop]\nNeeds = Loop.B\n[Loop.B]\nNeeds = Loop\n");
+    /* lib.inf is in the system directory only, and includes common.inf too */
+    write_file(sys, "lib.inf",
+               "[Version]\nSignature=\"$WINDOWS NT$\"\n"
+               "[Lib.NT]\nInclude = common.inf\nNeeds = Common.NT, Lib.Common\n"
+               "[Lib.Common]\nName = %LibName%\n"
+               "[Lib.NT.Services]\nAddService = Lib, 0x2, Lib.Svc\n[Lib.Extra]\nA=1\n"
+               "[Strings]\nLibName = \"from lib\"\n");
+    write_file(sys, "common.inf", "[Version]\nSignature=\"$WINDOWS NT$\"\n[Common.NT]\nB=2\n");
+
+    snprintf(path, sizeof(path), "%s/main.inf", pkg);
+    /* without the system directory lib.inf is not found: file:line of the Include */
+    set = inf_set_open(path, NULL, 0, &err);
+    assert_null(set);
+    assert_int_equal(err.code, INF_ERR_FILE);
+    assert_int_equal(err.line, 4);
+    assert_non_null(strstr(err.file, "main.inf"));
+
+    set = inf_set_open(path, "/nonexistent:" "", 0, &err);
+    assert_null(set);
+    {
+        char sp[4200];
+        snprintf(sp, sizeof(sp), "/nonexistent:%s", sys);
+        set = inf_set_open(path, sp, 0, &err);
+    }
+    if (!set)
+        fail_msg("%s:%u: %s", err.file, err.line, err.message);
+    assert_int_equal(set->nfiles, 3);      /* common.inf once, reached twice */
+    assert_true(inf_set_needs(set, inf_section(set->files[0], "Inst.NT"), needed, 8, &n, &err));
+    assert_int_equal(n, 3);
+    assert_string_equal(needed[0]->name, "Lib.NT");
+    assert_string_equal(needed[1]->name, "Common.NT");
+    assert_string_equal(needed[2]->name, "Lib.Common");
+    /* a needed section's %strings% come from its own INF */
+    assert_true(inf_field(needed[2]->file, &needed[2]->lines[0], 0, buf, sizeof(buf), NULL));
+    assert_string_equal(buf, "from lib");
+    assert_true(inf_set_needs(set, inf_section(set->files[0], "inst.nt.services"), needed, 1,
+                              &n, &err));
+    assert_int_equal(n, 2);                /* counted beyond max, stored up to max */
+    assert_string_equal(needed[0]->name, "Lib.NT.Services");
+    assert_non_null(inf_set_section(set, "lib.extra"));
+    assert_null(inf_set_section(set, "nothing"));
+
+    assert_false(inf_set_needs(set, inf_section(set->files[0], "Bad.NT"), needed, 8, &n, &err));
+    assert_int_equal(err.code, INF_ERR_SECTION);
+    assert_int_equal(err.line, 10);
+    assert_non_null(strstr(err.message, "No.Such"));
+    assert_false(inf_set_needs(set, inf_section(set->files[0], "Loop"), needed, 8, &n, &err));
+    assert_int_equal(err.line, 14);
+    assert_non_null(strstr(err.message, "loop"));
+    inf_set_close(set);
+
+    /* an INF that includes itself (by another spelling) is a loop */
+    write_file(pkg, "self.inf", "[Version]\nSignature=\"$WINDOWS NT$\"\n[X]\n\nInclude=SELF.inf\n");
+    snprintf(path, sizeof(path), "%s/self.inf", pkg);
+    assert_null(inf_set_open(path, NULL, 0, &err));
+    assert_int_equal(err.code, INF_ERR_SECTION);
+    assert_int_equal(err.line, 5);
+    /* a bad included INF is reported at its own file:line */
+    write_file(pkg, "inc.inf", "[Version]\nSignature=\"$WINDOWS NT$\"\n[X]\nInclude=broken.inf\n");
+    write_file(pkg, "broken.inf", "[Version]\nA=\"open\n");
+    snprintf(path, sizeof(path), "%s/inc.inf", pkg);
+    assert_null(inf_set_open(path, NULL, 0, &err));
+    assert_non_null(strstr(err.file, "broken.inf"));
+    assert_int_equal(err.line, 2);
+    /* include names are bare file names */
+    write_file(pkg, "up.inf", "[Version]\nSignature=\"$WINDOWS NT$\"\n[X]\nInclude=../x.inf\n");
+    snprintf(path, sizeof(path), "%s/up.inf", pkg);
+    assert_null(inf_set_open(path, NULL, 0, &err));
+    assert_int_equal(err.code, INF_ERR_FILE);
+
+    remove_file(pkg, "main.inf");
+    remove_file(pkg, "self.inf");
+    remove_file(pkg, "inc.inf");
+    remove_file(pkg, "broken.inf");
+    remove_file(pkg, "up.inf");
+    remove_file(sys, "lib.inf");
+    remove_file(sys, "common.inf");
+    rmdir(pkg);
+    rmdir(sys);
+}
+
+static void test_more_syntax(void **state)
+{
+    struct inf_error err;
+    struct inf_file *inf;
+    unsigned major, minor, build;
+    (void)state;
+
+    /* a quoted string continued over two lines */
+    {
+        static const char t[] = "[S]\nA = \"one \\\n  two\" , x\n";
+        inf = inf_parse("t.inf", t, strlen(t), 0, &err);
+    }
+    assert_non_null(inf);
+    assert_string_equal(field(inf, "S", 0, 0), "one   two");
+    assert_string_equal(field(inf, "S", 0, 1), "x");
+    inf_close(inf);
+    /* ... but a quote open at the end of the file is not */
+    expect_error("[S]\nA = \"one \\\n", 15, 2, INF_ERR_SYNTAX);
+    /* UTF-8 with a byte order mark; localized strings fall back to [Strings] */
+    {
+        static const char t[] = "\xEF\xBB\xBF[S]\nA=%One%,%Two%,%01%\n[Strings]\nOne=1\nTwo=2\n"
+                                "[Strings.0407]\nOne=eins\n";
+        inf = inf_parse("t.inf", t, strlen(t), 0x0407, &err);
+    }
+    assert_non_null(inf);
+    assert_string_equal(inf->encoding, "utf-8-bom");
+    assert_string_equal(field(inf, "S", 0, 0), "eins");
+    assert_string_equal(field(inf, "S", 0, 1), "2");
+    assert_string_equal(field(inf, "S", 0, 2), "%01%");    /* no DIRID mapping given */
+    inf->dirid = dirids;
+    assert_string_equal(field(inf, "S", 0, 2), "%01%");    /* mapping knows only 13 */
+    inf_close(inf);
+    /* decorations: NT$ARCH$ of an unstamped .inx is ours; versions parsed */
+    assert_true(inf_decoration_applies("NT$ARCH$.10.0...16299"));
+    assert_true(inf_decoration_version("NTamd64.10.0...16299", &major, &minor, &build));
+    assert_int_equal(major, 10);
+    assert_int_equal(minor, 0);
+    assert_int_equal(build, 16299);
+    assert_true(inf_decoration_version("NT", &major, &minor, &build));
+    assert_int_equal(major, 0);
+    assert_false(inf_decoration_version("NTamd64.x", NULL, NULL, NULL));
+    assert_true(inf_decoration_applies("NTamd64.6.1"));
+    assert_true(inf_decoration_applies("NTamd64.10.0.1"));       /* workstation */
+    assert_true(inf_decoration_applies("NTamd64.10.0.0x1.0x0.26100"));
+    assert_false(inf_decoration_applies("NTamd64.10.0.1.0.26100.5"));  /* too many fields */
+    assert_true(inf_decoration_applies("NTamd64.10.0.1.0x100"));
+    assert_false(inf_decoration_applies("NTamd64.10.0.1.0x2"));     /* enterprise suite */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +462,8 @@ int main(void)
         cmocka_unit_test(test_garbage_never_crashes),
         cmocka_unit_test(test_decorations),
         cmocka_unit_test(test_sample_inf),
+        cmocka_unit_test(test_include_and_needs),
+        cmocka_unit_test(test_more_syntax),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
