@@ -21,6 +21,7 @@
 #include <ddk/io.h>         /* IRP processing DDIs                (io)  */
 #include <ddk/iodev.h>      /* driver/device/file objects, names  (io)  */
 #include <ddk/cm.h>         /* the registry (Zw*Key)              (registry) */
+#include <ddk/pnp.h>        /* PnP manager DDIs, CM_PROB_*, DN_*  (pnp) */
 #include <ddk/seh.h>        /* __try/__except without SEH         (rtl) */
 
 #endif /* _WDMDDK_ */

@@ -142,6 +142,7 @@
 #define ERROR_CONTROL_C_EXIT                       572L
 #define ERROR_INVALID_IMAGE_HASH                   577L
 #define ERROR_REGISTRY_QUOTA_LIMIT                 613L
+#define ERROR_PLUGPLAY_QUERY_VETOED                683L
 #define ERROR_NOINTERFACE                          632L
 #define ERROR_DEVICE_ENUMERATION_ERROR             648L
 #define ERROR_DRIVER_DATABASE_ERROR                652L

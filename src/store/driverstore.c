@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include "store/driverstore.h"
 #include "store/inf.h"
+#include "store/infcheck.h"
 #include "registry/reg.h"
 #include "krnl/krnl.h"
 #include "rtl/rtl.h"
@@ -314,9 +315,6 @@ static NTSTATUS check_inf(const struct store_package *pkg, unsigned flags, store
     };
     NTSTATUS st = STATUS_SUCCESS;
 
-    (void)flags;
-    (void)note;
-    (void)ctx;
     snprintf(path, sizeof(path), "%s/%s", pkg->dir, pkg->inf_name);
     memset(&err, 0, sizeof(err));
     inf = inf_open(path, 0, &err);
@@ -324,6 +322,31 @@ static NTSTATUS check_inf(const struct store_package *pkg, unsigned flags, store
         REASON("%s:%u: error %u: %s", err.file, err.line, err.code, err.message);
         return STATUS_INVALID_PARAMETER;
     }
+    /* the package isolation checks (infverif /w): errors refuse the
+     * package, warnings are passed on */
+    struct infcheck_result res;
+    memset(&res, 0, sizeof(res));
+    infcheck_file(path, infcheck_search_path(),
+                  (flags & STORE_ADD_SAMPLES) ? INFCHECK_SAMPLES : 0, &res);
+    for (unsigned i = 0; i < res.n; i++) {
+        const struct infcheck_finding *fd = &res.v[i];
+        char line[1200];
+        snprintf(line, sizeof(line), "%s:%u: %s %u: %s", fd->file, fd->line,
+                 fd->error ? "error" : "warning", fd->code, fd->message);
+        if (fd->error && NT_SUCCESS(st)) {
+            if (res.errors > 1)
+                REASON("%s (and %u more error%s: ddk infcheck lists them)", line,
+                       res.errors - 1, res.errors > 2 ? "s" : "");
+            else
+                REASON("%s", line);
+            st = STATUS_INVALID_PARAMETER;
+        } else if (!fd->error && note) {
+            note(ctx, line);
+        }
+    }
+    infcheck_free(&res);
+    if (!NT_SUCCESS(st))
+        goto out;
     s = inf_section(inf, "Version");
     if (!s) {
         REASON("%s: no [Version] section", path);

@@ -246,6 +246,55 @@ static void test_refusals_leave_nothing(void **state)
     free(v);
 }
 
+static void collect_note(void *ctx, const char *line)
+{
+    char *buf = ctx;
+    strncat(buf, line, 4000 - strlen(buf));
+    strcat(buf, "\n");
+}
+
+/* The isolation checks: errors refuse, warnings are passed on, 1284 is
+ * accepted for sample packages. */
+static void test_infcheck_gate(void **state)
+{
+    struct fx *f = *state;
+    struct store_pkg_info info;
+    char reason[STORE_REASON_MAX] = "", dir[4300], notes[4200] = "";
+    bool existed;
+
+    tu_make_package(f->dir, "dirid12");
+    snprintf(dir, sizeof(dir), "%s/dirid12", f->dir);
+    tu_sh("sed -i 's/^DefaultDestDir = 13/DefaultDestDir = 12/' '%s/ddkecho.inf'", dir);
+    sign_pkg(f, dir);
+    assert_int_equal(store_driver_add(dir, 0, NULL, NULL, &info, &existed, reason),
+                     STATUS_INVALID_PARAMETER);
+    assert_non_null(strstr(reason, "error 1322"));
+    assert_non_null(strstr(reason, "ddkecho.inf:"));
+
+    tu_make_package(f->dir, "sample");
+    snprintf(dir, sizeof(dir), "%s/sample", f->dir);
+    tu_sh("sed -i 's/^Class  *= System/Class = Sample/' '%s/ddkecho.inf'", dir);
+    sign_pkg(f, dir);
+    assert_int_equal(store_driver_add(dir, 0, NULL, NULL, &info, &existed, reason),
+                     STATUS_INVALID_PARAMETER);
+    assert_non_null(strstr(reason, "error 1284"));
+    assert_int_equal(store_driver_add(dir, STORE_ADD_SAMPLES, NULL, NULL, &info, &existed,
+                                      reason), STATUS_SUCCESS);
+    assert_string_equal(info.class_name, "Sample");
+
+    /* a warning (2092: the legacy direct WUDFRd service) does not refuse */
+    tu_make_package(f->dir, "legacy");
+    snprintf(dir, sizeof(dir), "%s/legacy", f->dir);
+    tu_sh("printf '\n[Legacy.Services]\nAddService = WUDFRd, 0x000001fa, Wudfrd_Svc\n\n"
+          "[Wudfrd_Svc]\nServiceType = 1\nStartType = 3\nErrorControl = 1\n"
+          "ServiceBinary = %%%%12%%%%\\\\WUDFRd.sys\n' >> '%s/ddkecho.inf'", dir);
+    sign_pkg(f, dir);
+    assert_int_equal(store_driver_add(dir, 0, collect_note, notes, &info, &existed, reason),
+                     STATUS_SUCCESS);
+    assert_non_null(strstr(notes, "warning 2092"));
+    assert_int_equal(count_entries(f, "FileRepository"), 2);
+}
+
 static unsigned hook_users = 0, hook_removed = 0;
 static char hook_pkgid[300];
 
@@ -328,34 +377,35 @@ static double now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* After a kill: published completely, or not at all. Returns published. */
+/* After a kill: published completely, or not at all. Returns published.
+ * The "next run" is this process's own store call (the same recovery
+ * code `ddk` runs; no process start, so that ASan builds get their 50
+ * kills in time). */
 static bool check_all_or_nothing(struct fx *f, const char *pkgid)
 {
-    char path[4600], reason[STORE_REASON_MAX], *list;
+    char path[4600], reason[STORE_REASON_MAX];
+    struct store_pkg_info *v;
     struct stat sb;
-    bool recorded, present;
-    int rc;
+    bool recorded = false, present;
+    unsigned n;
 
-    /* the next run (its recovery) */
-    rc = tu_ddk(f->dir, f->root, "driver list --json");
-    assert_int_equal(rc, 0);
+    assert_int_equal(store_driver_list(&v, &n), STATUS_SUCCESS);
     assert_int_equal(count_entries(f, "Temp"), 0);
-    snprintf(path, sizeof(path), "%s/out", f->dir);
-    list = tu_read(path);
-    assert_non_null(list);
-    recorded = strstr(list, pkgid) != NULL;
-    free(list);
+    for (unsigned i = 0; i < n; i++)
+        recorded |= !strcmp(v[i].pkgid, pkgid);
+    free(v);
+    assert_true(n <= 1);
     snprintf(path, sizeof(path), "%s/DriverStore/FileRepository/%s", f->root, pkgid);
     present = stat(path, &sb) == 0;
     assert_int_equal(recorded, present);
     assert_int_equal(count_entries(f, "FileRepository"), present ? 1 : 0);
     if (present) {
         struct store_package pkg;
-        struct store_verdict v;
+        struct store_verdict vd;
         assert_int_equal(sb.st_mode & 0777, 0555);
         assert_int_equal(store_package_read(path, &pkg, reason), STATUS_SUCCESS);
         assert_int_equal(pkg.nfiles, 2);
-        assert_int_equal(store_catalog_verify(&pkg, false, &v, reason), STATUS_SUCCESS);
+        assert_int_equal(store_catalog_verify(&pkg, false, &vd, reason), STATUS_SUCCESS);
         store_package_free(&pkg);
     }
     return present;
@@ -366,7 +416,7 @@ static void test_sigkill_all_or_nothing(void **state)
     struct fx *f = *state;
     struct store_pkg_info info;
     char reason[STORE_REASON_MAX];
-    const char *pause_us = "3000";
+    const char *pause_us = "8000";
     double t0, full;
     unsigned kills = 0, published = 0, absent = 0;
     int status;
@@ -375,19 +425,26 @@ static void test_sigkill_all_or_nothing(void **state)
     /* the package id, and how long an add takes when not killed */
     assert_int_equal(store_driver_add(f->pkg, 0, NULL, NULL, &info, &existed, reason), 0);
     assert_int_equal(store_driver_delete(info.published, false, reason), 0);
-    reg_shutdown();   /* the children are the writers from here on */
-    t0 = now();
-    pid_t pid = spawn_add(f, pause_us);
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    full = now() - t0;
-    assert_true(check_all_or_nothing(f, info.pkgid));
-    assert_int_equal(tu_ddk(f->dir, f->root, "driver delete oem0.inf"), 0);
-
+    /* the median of three (disk syncs vary a lot on a shared machine;
+     * the pauses between steps make most of the time predictable) */
+    pid_t pid;
+    double t[3];
+    for (int i = 0; i < 3; i++) {
+        t0 = now();
+        pid = spawn_add(f, pause_us);
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        t[i] = now() - t0;
+        assert_true(check_all_or_nothing(f, info.pkgid));
+        assert_int_equal(store_driver_delete("oem0.inf", false, reason), 0);
+    }
+    full = t[0] > t[1] ? (t[1] > t[2] ? t[1] : t[0] > t[2] ? t[2] : t[0])
+                       : (t[0] > t[2] ? t[0] : t[1] > t[2] ? t[2] : t[1]);
     srand(4242);
     t0 = now();
-    while (kills < 60 && now() - t0 < 15) {
-        double at = full * (rand() / (double)RAND_MAX);
+    while ((kills < 60 || !published || !absent) && now() - t0 < 16) {
+        /* uniformly over the run (a few land after it: a clean exit) */
+        double at = 1.1 * full * (rand() / (double)RAND_MAX);
         pid = spawn_add(f, pause_us);
         usleep((useconds_t)(at * 1e6));
         kill(pid, SIGKILL);
@@ -397,7 +454,7 @@ static void test_sigkill_all_or_nothing(void **state)
         if (check_all_or_nothing(f, info.pkgid)) {
             published++;
             /* start the next round from nothing */
-            assert_int_equal(tu_ddk(f->dir, f->root, "driver delete oem0.inf"), 0);
+            assert_int_equal(store_driver_delete("oem0.inf", false, reason), 0);
         } else {
             absent++;
         }
@@ -414,6 +471,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_add_list_readd_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_numbering, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusals_leave_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_infcheck_gate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_in_use, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recovery_removes_leftovers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sigkill_all_or_nothing, setup, teardown),

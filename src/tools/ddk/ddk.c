@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 #include "store/catalog.h"
 #include "store/driverstore.h"
+#include "store/infcheck.h"
 #include "krnl/krnl.h"
 
 #include <stdarg.h>
@@ -36,6 +37,7 @@ static const char usage_main[] =
     "  trust list [--json]               list the trusted publisher keys\n"
     "  config set testsigning on|off     accept packages signed by untrusted keys\n"
     "  config get testsigning\n"
+    "  infcheck [--samples] [--json] FILE.inf...  package isolation checks (infverif /w)\n"
     "\n"
     "options:\n"
     "  --root DIR   state root (default: $DDK_ROOT, else $XDG_DATA_HOME/openddk)\n"
@@ -432,13 +434,28 @@ static int cmd_config(int argc, char **argv)
     return usage(usage_config, "config: expected `set testsigning on|off` or `get testsigning`");
 }
 
+/* The checks' own front end (src/store/infcheck.c), under our name. */
+static int cmd_infcheck(int argc, char **argv)
+{
+    char **v = calloc((size_t)argc + 2, sizeof(*v));
+    int rc;
+
+    if (!v)
+        return fail("out of memory");
+    v[0] = (char *)"ddk infcheck";
+    memcpy(v + 1, argv, (size_t)argc * sizeof(*v));
+    rc = store_infcheck_main(argc + 1, v);
+    free(v);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     const char *root = NULL;
     int i = 1;
     static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
         { "driver", cmd_driver }, { "sign", cmd_sign }, { "key", cmd_key },
-        { "trust", cmd_trust }, { "config", cmd_config },
+        { "trust", cmd_trust }, { "config", cmd_config }, { "infcheck", cmd_infcheck },
     };
 
     for (; i < argc && argv[i][0] == '-'; i++) {
