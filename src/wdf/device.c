@@ -37,6 +37,12 @@ __attribute__((weak)) void fx_io_device_deleting(struct fx_device *dev)
     (void)dev;
 }
 
+__attribute__((weak)) struct fx_sync_lock *fx_io_object_lock(struct fx_object *o)
+{
+    (void)o;
+    return NULL;
+}
+
 struct fx_device_ext {
     ULONG magic;
     struct fx_device *dev;

@@ -285,6 +285,9 @@ void fx_device_set_default_queue(struct fx_device *dev, WDFQUEUE queue);
  *  fx_io_device_deleting: the device is being deleted (after its child
  *    objects, before the WDM device goes): release dev->io. */
 NTSTATUS fx_io_dispatch(struct fx_device *dev, PIRP irp);
+/*  fx_io_object_lock: the synchronization lock of an I/O object (a queue:
+ *    WdfObjectAcquireLock(queue), queue-scope callbacks), NULL if none. */
+struct fx_sync_lock *fx_io_object_lock(struct fx_object *obj);
 void fx_io_device_deleting(struct fx_device *dev);
 
 /* ---------------------------------------------------------------- */

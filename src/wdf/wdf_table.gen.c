@@ -25,6 +25,11 @@ void imp_WdfDeviceInitSetIoType(void);
 void imp_WdfDeviceInitSetRequestAttributes(void);
 void imp_WdfDeviceSetCharacteristics(void);
 void imp_WdfDeviceWdmGetDeviceObject(void);
+void imp_WdfDpcCancel(void);
+void imp_WdfDpcCreate(void);
+void imp_WdfDpcEnqueue(void);
+void imp_WdfDpcGetParentObject(void);
+void imp_WdfDpcWdmGetDpc(void);
 void imp_WdfDriverCreate(void);
 void imp_WdfDriverGetRegistryPath(void);
 void imp_WdfDriverIsVersionAvailable(void);
@@ -73,6 +78,7 @@ void imp_WdfMemoryCreate(void);
 void imp_WdfMemoryCreateFromLookaside(void);
 void imp_WdfMemoryCreatePreallocated(void);
 void imp_WdfMemoryGetBuffer(void);
+void imp_WdfObjectAcquireLock(void);
 void imp_WdfObjectAllocateContext(void);
 void imp_WdfObjectContextGetObject(void);
 void imp_WdfObjectCreate(void);
@@ -80,6 +86,7 @@ void imp_WdfObjectDelete(void);
 void imp_WdfObjectDereferenceActual(void);
 void imp_WdfObjectGetTypedContextWorker(void);
 void imp_WdfObjectReferenceActual(void);
+void imp_WdfObjectReleaseLock(void);
 void imp_WdfRequestComplete(void);
 void imp_WdfRequestCompleteWithInformation(void);
 void imp_WdfRequestCompleteWithPriorityBoost(void);
@@ -109,10 +116,24 @@ void imp_WdfRequestSetInformation(void);
 void imp_WdfRequestStopAcknowledge(void);
 void imp_WdfRequestUnmarkCancelable(void);
 void imp_WdfRequestWdmGetIrp(void);
+void imp_WdfSpinLockAcquire(void);
+void imp_WdfSpinLockCreate(void);
+void imp_WdfSpinLockRelease(void);
+void imp_WdfTimerCreate(void);
+void imp_WdfTimerGetParentObject(void);
+void imp_WdfTimerStart(void);
+void imp_WdfTimerStop(void);
 void imp_WdfVerifierDbgBreakPoint(void);
 void imp_WdfVerifierKeBugCheck(void);
+void imp_WdfWaitLockAcquire(void);
+void imp_WdfWaitLockCreate(void);
+void imp_WdfWaitLockRelease(void);
 void imp_WdfWdmDeviceGetWdfDeviceHandle(void);
 void imp_WdfWdmDriverGetWdfDriverHandle(void);
+void imp_WdfWorkItemCreate(void);
+void imp_WdfWorkItemEnqueue(void);
+void imp_WdfWorkItemFlush(void);
+void imp_WdfWorkItemGetParentObject(void);
 
 static ULONG_PTR trap_kmdf_0(void) { return fx_trap(FX_MODEL_KMDF, 0); }
 static ULONG_PTR trap_kmdf_1(void) { return fx_trap(FX_MODEL_KMDF, 1); }
@@ -201,11 +222,6 @@ static ULONG_PTR trap_kmdf_107(void) { return fx_trap(FX_MODEL_KMDF, 107); }
 static ULONG_PTR trap_kmdf_108(void) { return fx_trap(FX_MODEL_KMDF, 108); }
 static ULONG_PTR trap_kmdf_109(void) { return fx_trap(FX_MODEL_KMDF, 109); }
 static ULONG_PTR trap_kmdf_110(void) { return fx_trap(FX_MODEL_KMDF, 110); }
-static ULONG_PTR trap_kmdf_111(void) { return fx_trap(FX_MODEL_KMDF, 111); }
-static ULONG_PTR trap_kmdf_112(void) { return fx_trap(FX_MODEL_KMDF, 112); }
-static ULONG_PTR trap_kmdf_113(void) { return fx_trap(FX_MODEL_KMDF, 113); }
-static ULONG_PTR trap_kmdf_114(void) { return fx_trap(FX_MODEL_KMDF, 114); }
-static ULONG_PTR trap_kmdf_115(void) { return fx_trap(FX_MODEL_KMDF, 115); }
 static ULONG_PTR trap_kmdf_119(void) { return fx_trap(FX_MODEL_KMDF, 119); }
 static ULONG_PTR trap_kmdf_121(void) { return fx_trap(FX_MODEL_KMDF, 121); }
 static ULONG_PTR trap_kmdf_122(void) { return fx_trap(FX_MODEL_KMDF, 122); }
@@ -320,18 +336,6 @@ static ULONG_PTR trap_kmdf_306(void) { return fx_trap(FX_MODEL_KMDF, 306); }
 static ULONG_PTR trap_kmdf_307(void) { return fx_trap(FX_MODEL_KMDF, 307); }
 static ULONG_PTR trap_kmdf_308(void) { return fx_trap(FX_MODEL_KMDF, 308); }
 static ULONG_PTR trap_kmdf_309(void) { return fx_trap(FX_MODEL_KMDF, 309); }
-static ULONG_PTR trap_kmdf_310(void) { return fx_trap(FX_MODEL_KMDF, 310); }
-static ULONG_PTR trap_kmdf_311(void) { return fx_trap(FX_MODEL_KMDF, 311); }
-static ULONG_PTR trap_kmdf_312(void) { return fx_trap(FX_MODEL_KMDF, 312); }
-static ULONG_PTR trap_kmdf_313(void) { return fx_trap(FX_MODEL_KMDF, 313); }
-static ULONG_PTR trap_kmdf_314(void) { return fx_trap(FX_MODEL_KMDF, 314); }
-static ULONG_PTR trap_kmdf_315(void) { return fx_trap(FX_MODEL_KMDF, 315); }
-static ULONG_PTR trap_kmdf_316(void) { return fx_trap(FX_MODEL_KMDF, 316); }
-static ULONG_PTR trap_kmdf_317(void) { return fx_trap(FX_MODEL_KMDF, 317); }
-static ULONG_PTR trap_kmdf_318(void) { return fx_trap(FX_MODEL_KMDF, 318); }
-static ULONG_PTR trap_kmdf_319(void) { return fx_trap(FX_MODEL_KMDF, 319); }
-static ULONG_PTR trap_kmdf_320(void) { return fx_trap(FX_MODEL_KMDF, 320); }
-static ULONG_PTR trap_kmdf_321(void) { return fx_trap(FX_MODEL_KMDF, 321); }
 static ULONG_PTR trap_kmdf_322(void) { return fx_trap(FX_MODEL_KMDF, 322); }
 static ULONG_PTR trap_kmdf_323(void) { return fx_trap(FX_MODEL_KMDF, 323); }
 static ULONG_PTR trap_kmdf_324(void) { return fx_trap(FX_MODEL_KMDF, 324); }
@@ -387,10 +391,6 @@ static ULONG_PTR trap_kmdf_375(void) { return fx_trap(FX_MODEL_KMDF, 375); }
 static ULONG_PTR trap_kmdf_376(void) { return fx_trap(FX_MODEL_KMDF, 376); }
 static ULONG_PTR trap_kmdf_377(void) { return fx_trap(FX_MODEL_KMDF, 377); }
 static ULONG_PTR trap_kmdf_378(void) { return fx_trap(FX_MODEL_KMDF, 378); }
-static ULONG_PTR trap_kmdf_379(void) { return fx_trap(FX_MODEL_KMDF, 379); }
-static ULONG_PTR trap_kmdf_380(void) { return fx_trap(FX_MODEL_KMDF, 380); }
-static ULONG_PTR trap_kmdf_381(void) { return fx_trap(FX_MODEL_KMDF, 381); }
-static ULONG_PTR trap_kmdf_382(void) { return fx_trap(FX_MODEL_KMDF, 382); }
 static ULONG_PTR trap_kmdf_383(void) { return fx_trap(FX_MODEL_KMDF, 383); }
 static ULONG_PTR trap_kmdf_384(void) { return fx_trap(FX_MODEL_KMDF, 384); }
 static ULONG_PTR trap_kmdf_385(void) { return fx_trap(FX_MODEL_KMDF, 385); }
@@ -601,11 +601,11 @@ const struct fx_function fx_kmdf_functions[484] = {
     { "WdfDmaTransactionGetRequest", (WDFFUNC)trap_kmdf_108, 0, 1 },
     { "WdfDmaTransactionGetCurrentDmaTransferLength", (WDFFUNC)trap_kmdf_109, 0, 1 },
     { "WdfDmaTransactionGetDevice", (WDFFUNC)trap_kmdf_110, 0, 1 },
-    { "WdfDpcCreate", (WDFFUNC)trap_kmdf_111, 0, 0 },
-    { "WdfDpcEnqueue", (WDFFUNC)trap_kmdf_112, 0, 1 },
-    { "WdfDpcCancel", (WDFFUNC)trap_kmdf_113, 0, 1 },
-    { "WdfDpcGetParentObject", (WDFFUNC)trap_kmdf_114, 0, 1 },
-    { "WdfDpcWdmGetDpc", (WDFFUNC)trap_kmdf_115, 0, 1 },
+    { "WdfDpcCreate", (WDFFUNC)imp_WdfDpcCreate, 1, 0 },
+    { "WdfDpcEnqueue", (WDFFUNC)imp_WdfDpcEnqueue, 1, 1 },
+    { "WdfDpcCancel", (WDFFUNC)imp_WdfDpcCancel, 1, 1 },
+    { "WdfDpcGetParentObject", (WDFFUNC)imp_WdfDpcGetParentObject, 1, 1 },
+    { "WdfDpcWdmGetDpc", (WDFFUNC)imp_WdfDpcWdmGetDpc, 1, 1 },
     { "WdfDriverCreate", (WDFFUNC)imp_WdfDriverCreate, 1, 0 },
     { "WdfDriverGetRegistryPath", (WDFFUNC)imp_WdfDriverGetRegistryPath, 1, 1 },
     { "WdfDriverWdmGetDriverObject", (WDFFUNC)imp_WdfDriverWdmGetDriverObject, 1, 1 },
@@ -800,18 +800,18 @@ const struct fx_function fx_kmdf_functions[484] = {
     { "WdfCmResourceListRemoveByDescriptor", (WDFFUNC)trap_kmdf_307, 0, 0 },
     { "WdfStringCreate", (WDFFUNC)trap_kmdf_308, 0, 0 },
     { "WdfStringGetUnicodeString", (WDFFUNC)trap_kmdf_309, 0, 1 },
-    { "WdfObjectAcquireLock", (WDFFUNC)trap_kmdf_310, 0, 1 },
-    { "WdfObjectReleaseLock", (WDFFUNC)trap_kmdf_311, 0, 0 },
-    { "WdfWaitLockCreate", (WDFFUNC)trap_kmdf_312, 0, 0 },
-    { "WdfWaitLockAcquire", (WDFFUNC)trap_kmdf_313, 0, 1 },
-    { "WdfWaitLockRelease", (WDFFUNC)trap_kmdf_314, 0, 0 },
-    { "WdfSpinLockCreate", (WDFFUNC)trap_kmdf_315, 0, 0 },
-    { "WdfSpinLockAcquire", (WDFFUNC)trap_kmdf_316, 0, 1 },
-    { "WdfSpinLockRelease", (WDFFUNC)trap_kmdf_317, 0, 0 },
-    { "WdfTimerCreate", (WDFFUNC)trap_kmdf_318, 0, 0 },
-    { "WdfTimerStart", (WDFFUNC)trap_kmdf_319, 0, 0 },
-    { "WdfTimerStop", (WDFFUNC)trap_kmdf_320, 0, 1 },
-    { "WdfTimerGetParentObject", (WDFFUNC)trap_kmdf_321, 0, 1 },
+    { "WdfObjectAcquireLock", (WDFFUNC)imp_WdfObjectAcquireLock, 1, 1 },
+    { "WdfObjectReleaseLock", (WDFFUNC)imp_WdfObjectReleaseLock, 1, 0 },
+    { "WdfWaitLockCreate", (WDFFUNC)imp_WdfWaitLockCreate, 1, 0 },
+    { "WdfWaitLockAcquire", (WDFFUNC)imp_WdfWaitLockAcquire, 1, 1 },
+    { "WdfWaitLockRelease", (WDFFUNC)imp_WdfWaitLockRelease, 1, 0 },
+    { "WdfSpinLockCreate", (WDFFUNC)imp_WdfSpinLockCreate, 1, 0 },
+    { "WdfSpinLockAcquire", (WDFFUNC)imp_WdfSpinLockAcquire, 1, 1 },
+    { "WdfSpinLockRelease", (WDFFUNC)imp_WdfSpinLockRelease, 1, 0 },
+    { "WdfTimerCreate", (WDFFUNC)imp_WdfTimerCreate, 1, 0 },
+    { "WdfTimerStart", (WDFFUNC)imp_WdfTimerStart, 1, 0 },
+    { "WdfTimerStop", (WDFFUNC)imp_WdfTimerStop, 1, 1 },
+    { "WdfTimerGetParentObject", (WDFFUNC)imp_WdfTimerGetParentObject, 1, 1 },
     { "WdfUsbTargetDeviceCreate", (WDFFUNC)trap_kmdf_322, 0, 0 },
     { "WdfUsbTargetDeviceRetrieveInformation", (WDFFUNC)trap_kmdf_323, 0, 0 },
     { "WdfUsbTargetDeviceGetDeviceDescriptor", (WDFFUNC)trap_kmdf_324, 0, 1 },
@@ -869,10 +869,10 @@ const struct fx_function fx_kmdf_functions[484] = {
     { "WdfWmiInstanceGetDevice", (WDFFUNC)trap_kmdf_376, 0, 1 },
     { "WdfWmiInstanceGetProvider", (WDFFUNC)trap_kmdf_377, 0, 1 },
     { "WdfWmiInstanceFireEvent", (WDFFUNC)trap_kmdf_378, 0, 0 },
-    { "WdfWorkItemCreate", (WDFFUNC)trap_kmdf_379, 0, 0 },
-    { "WdfWorkItemEnqueue", (WDFFUNC)trap_kmdf_380, 0, 1 },
-    { "WdfWorkItemGetParentObject", (WDFFUNC)trap_kmdf_381, 0, 1 },
-    { "WdfWorkItemFlush", (WDFFUNC)trap_kmdf_382, 0, 0 },
+    { "WdfWorkItemCreate", (WDFFUNC)imp_WdfWorkItemCreate, 1, 0 },
+    { "WdfWorkItemEnqueue", (WDFFUNC)imp_WdfWorkItemEnqueue, 1, 1 },
+    { "WdfWorkItemGetParentObject", (WDFFUNC)imp_WdfWorkItemGetParentObject, 1, 1 },
+    { "WdfWorkItemFlush", (WDFFUNC)imp_WdfWorkItemFlush, 1, 0 },
     { "WdfCommonBufferCreateWithConfig", (WDFFUNC)trap_kmdf_383, 0, 0 },
     { "WdfDmaEnablerGetFragmentLength", (WDFFUNC)trap_kmdf_384, 0, 1 },
     { "WdfDmaEnablerWdmGetDmaAdapter", (WDFFUNC)trap_kmdf_385, 0, 1 },
@@ -1091,18 +1091,6 @@ static ULONG_PTR trap_umdf_186(void) { return fx_trap(FX_MODEL_UMDF, 186); }
 static ULONG_PTR trap_umdf_187(void) { return fx_trap(FX_MODEL_UMDF, 187); }
 static ULONG_PTR trap_umdf_188(void) { return fx_trap(FX_MODEL_UMDF, 188); }
 static ULONG_PTR trap_umdf_189(void) { return fx_trap(FX_MODEL_UMDF, 189); }
-static ULONG_PTR trap_umdf_190(void) { return fx_trap(FX_MODEL_UMDF, 190); }
-static ULONG_PTR trap_umdf_191(void) { return fx_trap(FX_MODEL_UMDF, 191); }
-static ULONG_PTR trap_umdf_192(void) { return fx_trap(FX_MODEL_UMDF, 192); }
-static ULONG_PTR trap_umdf_193(void) { return fx_trap(FX_MODEL_UMDF, 193); }
-static ULONG_PTR trap_umdf_194(void) { return fx_trap(FX_MODEL_UMDF, 194); }
-static ULONG_PTR trap_umdf_195(void) { return fx_trap(FX_MODEL_UMDF, 195); }
-static ULONG_PTR trap_umdf_196(void) { return fx_trap(FX_MODEL_UMDF, 196); }
-static ULONG_PTR trap_umdf_197(void) { return fx_trap(FX_MODEL_UMDF, 197); }
-static ULONG_PTR trap_umdf_198(void) { return fx_trap(FX_MODEL_UMDF, 198); }
-static ULONG_PTR trap_umdf_199(void) { return fx_trap(FX_MODEL_UMDF, 199); }
-static ULONG_PTR trap_umdf_200(void) { return fx_trap(FX_MODEL_UMDF, 200); }
-static ULONG_PTR trap_umdf_201(void) { return fx_trap(FX_MODEL_UMDF, 201); }
 static ULONG_PTR trap_umdf_202(void) { return fx_trap(FX_MODEL_UMDF, 202); }
 static ULONG_PTR trap_umdf_203(void) { return fx_trap(FX_MODEL_UMDF, 203); }
 static ULONG_PTR trap_umdf_204(void) { return fx_trap(FX_MODEL_UMDF, 204); }
@@ -1142,10 +1130,6 @@ static ULONG_PTR trap_umdf_237(void) { return fx_trap(FX_MODEL_UMDF, 237); }
 static ULONG_PTR trap_umdf_238(void) { return fx_trap(FX_MODEL_UMDF, 238); }
 static ULONG_PTR trap_umdf_239(void) { return fx_trap(FX_MODEL_UMDF, 239); }
 static ULONG_PTR trap_umdf_242(void) { return fx_trap(FX_MODEL_UMDF, 242); }
-static ULONG_PTR trap_umdf_243(void) { return fx_trap(FX_MODEL_UMDF, 243); }
-static ULONG_PTR trap_umdf_244(void) { return fx_trap(FX_MODEL_UMDF, 244); }
-static ULONG_PTR trap_umdf_245(void) { return fx_trap(FX_MODEL_UMDF, 245); }
-static ULONG_PTR trap_umdf_246(void) { return fx_trap(FX_MODEL_UMDF, 246); }
 static ULONG_PTR trap_umdf_247(void) { return fx_trap(FX_MODEL_UMDF, 247); }
 static ULONG_PTR trap_umdf_248(void) { return fx_trap(FX_MODEL_UMDF, 248); }
 static ULONG_PTR trap_umdf_249(void) { return fx_trap(FX_MODEL_UMDF, 249); }
@@ -1575,18 +1559,18 @@ const struct fx_function fx_umdf_functions[484] = {
     { "WdfCmResourceListGetDescriptor", (WDFFUNC)trap_umdf_187, 0, 1 },
     { "WdfStringCreate", (WDFFUNC)trap_umdf_188, 0, 0 },
     { "WdfStringGetUnicodeString", (WDFFUNC)trap_umdf_189, 0, 1 },
-    { "WdfObjectAcquireLock", (WDFFUNC)trap_umdf_190, 0, 1 },
-    { "WdfObjectReleaseLock", (WDFFUNC)trap_umdf_191, 0, 0 },
-    { "WdfWaitLockCreate", (WDFFUNC)trap_umdf_192, 0, 0 },
-    { "WdfWaitLockAcquire", (WDFFUNC)trap_umdf_193, 0, 1 },
-    { "WdfWaitLockRelease", (WDFFUNC)trap_umdf_194, 0, 0 },
-    { "WdfSpinLockCreate", (WDFFUNC)trap_umdf_195, 0, 0 },
-    { "WdfSpinLockAcquire", (WDFFUNC)trap_umdf_196, 0, 1 },
-    { "WdfSpinLockRelease", (WDFFUNC)trap_umdf_197, 0, 0 },
-    { "WdfTimerCreate", (WDFFUNC)trap_umdf_198, 0, 0 },
-    { "WdfTimerStart", (WDFFUNC)trap_umdf_199, 0, 0 },
-    { "WdfTimerStop", (WDFFUNC)trap_umdf_200, 0, 1 },
-    { "WdfTimerGetParentObject", (WDFFUNC)trap_umdf_201, 0, 1 },
+    { "WdfObjectAcquireLock", (WDFFUNC)imp_WdfObjectAcquireLock, 1, 1 },
+    { "WdfObjectReleaseLock", (WDFFUNC)imp_WdfObjectReleaseLock, 1, 0 },
+    { "WdfWaitLockCreate", (WDFFUNC)imp_WdfWaitLockCreate, 1, 0 },
+    { "WdfWaitLockAcquire", (WDFFUNC)imp_WdfWaitLockAcquire, 1, 1 },
+    { "WdfWaitLockRelease", (WDFFUNC)imp_WdfWaitLockRelease, 1, 0 },
+    { "WdfSpinLockCreate", (WDFFUNC)imp_WdfSpinLockCreate, 1, 0 },
+    { "WdfSpinLockAcquire", (WDFFUNC)imp_WdfSpinLockAcquire, 1, 1 },
+    { "WdfSpinLockRelease", (WDFFUNC)imp_WdfSpinLockRelease, 1, 0 },
+    { "WdfTimerCreate", (WDFFUNC)imp_WdfTimerCreate, 1, 0 },
+    { "WdfTimerStart", (WDFFUNC)imp_WdfTimerStart, 1, 0 },
+    { "WdfTimerStop", (WDFFUNC)imp_WdfTimerStop, 1, 1 },
+    { "WdfTimerGetParentObject", (WDFFUNC)imp_WdfTimerGetParentObject, 1, 1 },
     { "WdfUsbTargetDeviceCreate", (WDFFUNC)trap_umdf_202, 0, 0 },
     { "WdfUsbTargetDeviceCreateWithParameters", (WDFFUNC)trap_umdf_203, 0, 0 },
     { "WdfUsbTargetDeviceRetrieveInformation", (WDFFUNC)trap_umdf_204, 0, 0 },
@@ -1628,10 +1612,10 @@ const struct fx_function fx_umdf_functions[484] = {
     { "WdfVerifierDbgBreakPoint", (WDFFUNC)imp_WdfVerifierDbgBreakPoint, 1, 0 },
     { "WdfVerifierKeBugCheck", (WDFFUNC)imp_WdfVerifierKeBugCheck, 1, 0 },
     { "WdfGetTriageInfo", (WDFFUNC)trap_umdf_242, 0, 1 },
-    { "WdfWorkItemCreate", (WDFFUNC)trap_umdf_243, 0, 0 },
-    { "WdfWorkItemEnqueue", (WDFFUNC)trap_umdf_244, 0, 1 },
-    { "WdfWorkItemGetParentObject", (WDFFUNC)trap_umdf_245, 0, 1 },
-    { "WdfWorkItemFlush", (WDFFUNC)trap_umdf_246, 0, 0 },
+    { "WdfWorkItemCreate", (WDFFUNC)imp_WdfWorkItemCreate, 1, 0 },
+    { "WdfWorkItemEnqueue", (WDFFUNC)imp_WdfWorkItemEnqueue, 1, 1 },
+    { "WdfWorkItemGetParentObject", (WDFFUNC)imp_WdfWorkItemGetParentObject, 1, 1 },
+    { "WdfWorkItemFlush", (WDFFUNC)imp_WdfWorkItemFlush, 1, 0 },
     { "WdfRegistryWdmGetHandle", (WDFFUNC)trap_umdf_247, 0, 1 },
     { "WdfDeviceStopIdleActual", (WDFFUNC)trap_umdf_248, 0, 1 },
     { "WdfDeviceResumeIdleActual", (WDFFUNC)trap_umdf_249, 0, 0 },

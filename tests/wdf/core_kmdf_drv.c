@@ -101,6 +101,155 @@ static void scenario_refs(struct wdfcore_events *ev)
     g_ev = NULL;
 }
 
+/* ---- deferred callbacks ---- */
+
+static KEVENT g_done[4];
+static struct wdfcore_deferred *g_def;
+static volatile LONG g_ticks;
+static WDFTIMER g_periodic;
+
+static VOID NTAPI on_timer(WDFTIMER t) { (void)t; g_def->timer_irql = KeGetCurrentIrql(); KeSetEvent(&g_done[0], 0, FALSE); }
+static VOID NTAPI on_ptimer(WDFTIMER t) { (void)t; g_def->passive_timer_irql = KeGetCurrentIrql(); KeSetEvent(&g_done[1], 0, FALSE); }
+static VOID NTAPI on_dpc(WDFDPC d) { (void)d; g_def->dpc_irql = KeGetCurrentIrql(); KeSetEvent(&g_done[2], 0, FALSE); }
+static VOID NTAPI on_work(WDFWORKITEM w) { (void)w; g_def->work_irql = KeGetCurrentIrql(); KeSetEvent(&g_done[3], 0, FALSE); }
+static VOID NTAPI on_tick(WDFTIMER t) { (void)t; InterlockedIncrement(&g_ticks); }
+
+static ULONG wait_done(int i)
+{
+    LARGE_INTEGER to;
+    to.QuadPart = WDF_REL_TIMEOUT_IN_SEC(5);
+    return KeWaitForSingleObject(&g_done[i], Executive, KernelMode, FALSE, &to) == STATUS_SUCCESS;
+}
+
+static void scenario_deferred(struct wdfcore_deferred *r)
+{
+    WDF_TIMER_CONFIG tc;
+    WDF_DPC_CONFIG dc;
+    WDF_WORKITEM_CONFIG wc;
+    WDF_OBJECT_ATTRIBUTES a;
+    WDFTIMER t, pt;
+    WDFDPC dpc;
+    WDFWORKITEM wi;
+
+    g_def = r;
+    r->timer_irql = r->passive_timer_irql = r->dpc_irql = r->work_irql = 0xFF;
+    for (int i = 0; i < 4; i++)
+        KeInitializeEvent(&g_done[i], NotificationEvent, FALSE);
+    WDF_OBJECT_ATTRIBUTES_INIT(&a);
+    a.ParentObject = g_device;
+    WDF_TIMER_CONFIG_INIT(&tc, on_timer);
+    tc.AutomaticSerialization = FALSE;
+    if (!NT_SUCCESS(WdfTimerCreate(&tc, &a, &t)))
+        return;
+    WDF_TIMER_CONFIG_INIT(&tc, on_ptimer);
+    a.ExecutionLevel = WdfExecutionLevelPassive;
+    /* serialised with a dispatch-level device: incompatible levels */
+    r->incompatible_refused = !NT_SUCCESS(WdfTimerCreate(&tc, &a, &pt));
+    tc.AutomaticSerialization = FALSE;
+    if (!NT_SUCCESS(WdfTimerCreate(&tc, &a, &pt)))
+        return;
+    a.ExecutionLevel = WdfExecutionLevelInheritFromParent;
+    WDF_DPC_CONFIG_INIT(&dc, on_dpc);
+    if (!NT_SUCCESS(WdfDpcCreate(&dc, &a, &dpc)))
+        return;
+    WDF_WORKITEM_CONFIG_INIT(&wc, on_work);
+    wc.AutomaticSerialization = FALSE;
+    if (!NT_SUCCESS(WdfWorkItemCreate(&wc, &a, &wi)))
+        return;
+    r->parent_ok = WdfTimerGetParentObject(t) == g_device && WdfDpcGetParentObject(dpc) == g_device &&
+                   WdfWorkItemGetParentObject(wi) == g_device;
+
+    WdfTimerStart(t, WDF_REL_TIMEOUT_IN_MS(1));
+    WdfTimerStart(pt, WDF_REL_TIMEOUT_IN_MS(1));
+    {
+        KIRQL old;
+        KeRaiseIrql(DISPATCH_LEVEL, &old);      /* the DPC cannot run before we lower */
+        WdfDpcEnqueue(dpc);
+        r->dpc_enqueue_twice = WdfDpcEnqueue(dpc);
+        KeLowerIrql(old);
+    }
+    WdfWorkItemEnqueue(wi);
+    for (int i = 0; i < 4; i++)
+        wait_done(i);
+    WdfWorkItemFlush(wi);
+
+    WDF_TIMER_CONFIG_INIT_PERIODIC(&tc, on_tick, 5);
+    tc.AutomaticSerialization = FALSE;
+    g_ticks = 0;
+    if (NT_SUCCESS(WdfTimerCreate(&tc, &a, &g_periodic))) {
+        WdfTimerStart(g_periodic, WDF_REL_TIMEOUT_IN_MS(5));
+        for (int i = 0; i < 200 && g_ticks < 3; i++) {
+            LARGE_INTEGER d;
+            d.QuadPart = WDF_REL_TIMEOUT_IN_MS(5);
+            KeDelayExecutionThread(KernelMode, FALSE, &d);
+        }
+        WdfTimerStop(g_periodic, TRUE);
+        r->periodic_ticks = (ULONG)g_ticks;
+        WdfObjectDelete(g_periodic);
+    }
+    WdfObjectDelete(t);
+    WdfObjectDelete(pt);
+    WdfObjectDelete(dpc);
+    WdfObjectDelete(wi);
+    g_def = NULL;
+}
+
+/* ---- locks ---- */
+
+static WDFWAITLOCK g_wl;
+static KEVENT g_held, g_release;
+
+static VOID NTAPI hold_lock(WDFWORKITEM w)
+{
+    (void)w;
+    WdfWaitLockAcquire(g_wl, NULL);
+    KeSetEvent(&g_held, 0, FALSE);
+    KeWaitForSingleObject(&g_release, Executive, KernelMode, FALSE, NULL);
+    WdfWaitLockRelease(g_wl);
+}
+
+static void scenario_locks(struct wdfcore_locks *r)
+{
+    WDFSPINLOCK sl;
+    WDF_OBJECT_ATTRIBUTES a;
+    WDF_WORKITEM_CONFIG wc;
+    WDFWORKITEM wi;
+    LONGLONG zero = 0, ten_ms = WDF_REL_TIMEOUT_IN_MS(10);
+
+    if (!NT_SUCCESS(WdfSpinLockCreate(WDF_NO_OBJECT_ATTRIBUTES, &sl)))
+        return;
+    WdfSpinLockAcquire(sl);
+    r->spin_irql = KeGetCurrentIrql();
+    WdfSpinLockRelease(sl);
+    r->after_irql = KeGetCurrentIrql();
+    WdfObjectDelete(sl);
+
+    if (!NT_SUCCESS(WdfWaitLockCreate(WDF_NO_OBJECT_ATTRIBUTES, &g_wl)))
+        return;
+    r->wait_first = WdfWaitLockAcquire(g_wl, &zero);
+    if (NT_SUCCESS(r->wait_first))
+        WdfWaitLockRelease(g_wl);
+    KeInitializeEvent(&g_held, NotificationEvent, FALSE);
+    KeInitializeEvent(&g_release, NotificationEvent, FALSE);
+    WDF_OBJECT_ATTRIBUTES_INIT(&a);
+    a.ParentObject = g_device;
+    WDF_WORKITEM_CONFIG_INIT(&wc, hold_lock);
+    wc.AutomaticSerialization = FALSE;
+    if (NT_SUCCESS(WdfWorkItemCreate(&wc, &a, &wi))) {
+        WdfWorkItemEnqueue(wi);
+        KeWaitForSingleObject(&g_held, Executive, KernelMode, FALSE, NULL);
+        r->wait_busy = WdfWaitLockAcquire(g_wl, &zero);
+        r->wait_timed = WdfWaitLockAcquire(g_wl, &ten_ms);
+        KeSetEvent(&g_release, 0, FALSE);
+        WdfWorkItemFlush(wi);
+        WdfObjectDelete(wi);
+    }
+    WdfObjectDelete(g_wl);
+    WdfObjectAcquireLock(g_device);
+    WdfObjectReleaseLock(g_device);
+    r->device_lock_ok = 1;
+}
+
 static NTSTATUS NTAPI core_ioctl(PDEVICE_OBJECT d, PIRP irp)
 {
     PIO_STACK_LOCATION sl = IoGetCurrentIrpStackLocation(irp);
@@ -126,6 +275,24 @@ static NTSTATUS NTAPI core_ioctl(PDEVICE_OBJECT d, PIRP irp)
         else
             scenario_refs(buf);
         info = sizeof(struct wdfcore_events);
+        break;
+    case IOCTL_WDFCORE_DEFERRED:
+        if (out_len < sizeof(struct wdfcore_deferred)) {
+            st = STATUS_BUFFER_TOO_SMALL;
+            break;
+        }
+        RtlZeroMemory(buf, sizeof(struct wdfcore_deferred));
+        scenario_deferred(buf);
+        info = sizeof(struct wdfcore_deferred);
+        break;
+    case IOCTL_WDFCORE_LOCKS:
+        if (out_len < sizeof(struct wdfcore_locks)) {
+            st = STATUS_BUFFER_TOO_SMALL;
+            break;
+        }
+        RtlZeroMemory(buf, sizeof(struct wdfcore_locks));
+        scenario_locks(buf);
+        info = sizeof(struct wdfcore_locks);
         break;
     case IOCTL_WDFCORE_CTX_MAKE:
         if (out_len < sizeof(ULONG64)) {

@@ -13,6 +13,8 @@
 #define IOCTL_WDFCORE_CTX_PEEK    WDFCORE_CTL(4)  /* in: ULONG64 handle; out: ULONG64 ctx ptr or 0, ULONG magic */
 #define IOCTL_WDFCORE_TRAP        WDFCORE_CTL(5)  /* out: NTSTATUS of a stub slot */
 #define IOCTL_WDFCORE_INFO        WDFCORE_CTL(6)  /* out: struct wdfcore_info */
+#define IOCTL_WDFCORE_DEFERRED    WDFCORE_CTL(7)  /* out: struct wdfcore_deferred */
+#define IOCTL_WDFCORE_LOCKS       WDFCORE_CTL(8)  /* out: struct wdfcore_locks */
 #define IOCTL_WDFCORE_BAD_TYPE    WDFCORE_CTL(10) /* bug checks: 0x10D/0x5 */
 #define IOCTL_WDFCORE_STALE       WDFCORE_CTL(11) /* bug checks: 0x10D/0x5 */
 #define IOCTL_WDFCORE_DEREF_DEL   WDFCORE_CTL(12) /* bug checks: 0x10D/0x7 */
@@ -39,6 +41,24 @@ struct wdfcore_info {
     ULONG version_99;        /* ... (1.99) */
     char name[32];           /* WdfDriverGlobals->DriverName */
     ULONG64 globals;         /* WdfDriverGlobals */
+};
+
+/* IRQLs the callbacks ran at (0xFF: did not run within 5 s). */
+struct wdfcore_deferred {
+    ULONG timer_irql, passive_timer_irql, dpc_irql, work_irql;
+    ULONG periodic_ticks;       /* a 5 ms periodic timer, stopped after >= 3 ticks */
+    ULONG parent_ok;            /* Wdf*GetParentObject == the device */
+    ULONG dpc_enqueue_twice;    /* second WdfDpcEnqueue while queued: FALSE */
+    ULONG incompatible_refused; /* passive timer serialised with a spin-lock device */
+};
+
+struct wdfcore_locks {
+    ULONG spin_irql;            /* IRQL while holding a WDFSPINLOCK */
+    ULONG after_irql;           /* ... after release */
+    NTSTATUS wait_first;        /* WdfWaitLockAcquire(timeout 0) on a free lock */
+    NTSTATUS wait_busy;         /* ... on a held lock (from a work item): STATUS_TIMEOUT */
+    NTSTATUS wait_timed;        /* 10 ms timeout on a held lock: STATUS_TIMEOUT */
+    ULONG device_lock_ok;       /* WdfObjectAcquireLock/ReleaseLock on the device */
 };
 
 #endif

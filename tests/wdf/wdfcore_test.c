@@ -155,6 +155,38 @@ static void test_framework_dispatch_by_name_and_link(void **state)
     io_close(h);
 }
 
+static void test_deferred_callbacks_at_their_irql(void **state)
+{
+    struct wdfcore_deferred r;
+    (void)state;
+    HANDLE h = open_dev(L"\\\\.\\WdfCore1");
+    assert_int_equal(ioctl(h, IOCTL_WDFCORE_DEFERRED, NULL, 0, &r, sizeof r), STATUS_SUCCESS);
+    assert_int_equal(r.timer_irql, DISPATCH_LEVEL);
+    assert_int_equal(r.passive_timer_irql, PASSIVE_LEVEL);
+    assert_int_equal(r.dpc_irql, DISPATCH_LEVEL);
+    assert_int_equal(r.work_irql, PASSIVE_LEVEL);
+    assert_true(r.parent_ok);
+    assert_false(r.dpc_enqueue_twice);
+    assert_true(r.incompatible_refused);
+    assert_true(r.periodic_ticks >= 3);
+    io_close(h);
+}
+
+static void test_locks(void **state)
+{
+    struct wdfcore_locks r;
+    (void)state;
+    HANDLE h = open_dev(L"\\\\.\\WdfCore1");
+    assert_int_equal(ioctl(h, IOCTL_WDFCORE_LOCKS, NULL, 0, &r, sizeof r), STATUS_SUCCESS);
+    assert_int_equal(r.spin_irql, DISPATCH_LEVEL);
+    assert_int_equal(r.after_irql, PASSIVE_LEVEL);
+    assert_int_equal(r.wait_first, STATUS_SUCCESS);
+    assert_int_equal(r.wait_busy, STATUS_TIMEOUT);
+    assert_int_equal(r.wait_timed, STATUS_TIMEOUT);
+    assert_true(r.device_lock_ok);
+    io_close(h);
+}
+
 /* ---- bug checks, in a child ---------------------------------------- */
 
 static char *read_report(pid_t pid)
@@ -299,6 +331,8 @@ int main(void)
         cmocka_unit_test(test_stub_slot_traps),
         cmocka_unit_test(test_driver_and_device_info),
         cmocka_unit_test(test_framework_dispatch_by_name_and_link),
+        cmocka_unit_test(test_deferred_callbacks_at_their_irql),
+        cmocka_unit_test(test_locks),
         cmocka_unit_test(test_wrong_type_is_0x10d_5),
         cmocka_unit_test(test_deleted_handle_is_0x10d_5),
         cmocka_unit_test(test_delete_by_dereference_is_0x10d_7),

@@ -26,6 +26,7 @@
  * falling back to the source directory compiled in.
  */
 #define _GNU_SOURCE
+#include "coverage.h"
 #include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
@@ -461,7 +462,8 @@ static void usage(FILE *f)
 "  -I DIR, -D N[=V], -U N, -L DIR, -l LIB, -O*, -g*, -W*, -f*, -m*, -std=*\n"
 "                         as for gcc (no -Werror is added; add it yourself)\n"
 "  -v                     print the compiler line exactly as run\n"
-"  --coverage             coverage builds (not available yet)\n"
+"  --coverage [--json]    which WDF DDIs (KMDF and UMDF 2 function tables)\n"
+"                         the framework implements, and which are stubs\n"
 "  --help, --version\n"
 "\n"
 "Quoted and angled #includes that differ from the file's name on disk only\n"
@@ -541,8 +543,10 @@ int main(int argc, char **argv)
             return 0;
         }
         if (strcmp(a, "--coverage") == 0) {
-            fprintf(stderr, "ddk-cc: --coverage: not available yet\n");
-            return 2;
+            bool json = false;
+            for (int j = 1; j < argc; j++)
+                json |= strcmp(argv[j], "--json") == 0;
+            return ddk_cc_coverage(json);
         }
         if (strcmp(a, "--wdm") == 0 || strcmp(a, "--kmdf") == 0 || strcmp(a, "--umdf") == 0) {
             enum cc_model m = a[2] == 'w' ? MODEL_WDM : a[2] == 'k' ? MODEL_KMDF : MODEL_UMDF;
