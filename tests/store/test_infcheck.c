@@ -4,6 +4,7 @@
  * "; expect CODE..." comment; the check must report exactly those codes at
  * exactly those lines. The INFs of the repository give no findings.
  */
+#define _GNU_SOURCE
 #include <wdm.h>
 #include "store/infcheck.h"
 
@@ -13,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ftw.h>
+#include <strings.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -146,6 +149,40 @@ static void test_repository_infs_are_clean(void **state)
     }
 }
 
+/* Every INF of the source tree except the deliberately bad ones. */
+static unsigned tree_findings, tree_infs;
+
+static int visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    const char *rel = path + strlen(DDK_SOURCE_DIR);
+    size_t n = strlen(path);
+    (void)st;
+    (void)ftw;
+    if (type == FTW_D && (strncmp(rel, "/build", 6) == 0 || strcmp(rel, "/.git") == 0 ||
+                          strcmp(rel, "/tests/store/inf") == 0 ||
+                          strcmp(rel, "/fuzz/corpus") == 0 || strcmp(rel, "/state") == 0))
+        return FTW_SKIP_SUBTREE;
+    if (type == FTW_F && n > 4 && strcasecmp(path + n - 4, ".inf") == 0) {
+        struct infcheck_result r = { 0 };
+        infcheck_file(path, SYS_INF_DIR, 0, &r);
+        if (r.n)
+            dump(&r);
+        tree_findings += r.n;
+        tree_infs++;
+        infcheck_free(&r);
+    }
+    return FTW_CONTINUE;
+}
+
+static void test_every_inf_in_the_tree(void **state)
+{
+    (void)state;
+    tree_findings = tree_infs = 0;
+    assert_int_equal(nftw(DDK_SOURCE_DIR, visit, 16, FTW_PHYS | FTW_ACTIONRETVAL), 0);
+    assert_true(tree_infs >= 2);
+    assert_int_equal(tree_findings, 0);
+}
+
 static void test_utf16_package(void **state)
 {
     char path[] = "/tmp/infcheck-XXXXXX";
@@ -228,6 +265,7 @@ int main(void)
         cmocka_unit_test(test_levels_and_samples),
         cmocka_unit_test(test_include_loop_names_the_line),
         cmocka_unit_test(test_repository_infs_are_clean),
+        cmocka_unit_test(test_every_inf_in_the_tree),
         cmocka_unit_test(test_utf16_package),
         cmocka_unit_test(test_cli),
     };
