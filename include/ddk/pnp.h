@@ -41,31 +41,7 @@ typedef enum _PNP_VETO_TYPE {
     PNP_VetoLegacyDriver, PNP_VetoInsufficientRights, PNP_VetoAlreadyRemoved
 } PNP_VETO_TYPE, *PPNP_VETO_TYPE;
 
-typedef enum _DEVICE_REGISTRY_PROPERTY {
-    DevicePropertyDeviceDescription = 0x0,
-    DevicePropertyHardwareID = 0x1,
-    DevicePropertyCompatibleIDs = 0x2,
-    DevicePropertyBootConfiguration = 0x3,
-    DevicePropertyBootConfigurationTranslated = 0x4,
-    DevicePropertyClassName = 0x5,
-    DevicePropertyClassGuid = 0x6,
-    DevicePropertyDriverKeyName = 0x7,
-    DevicePropertyManufacturer = 0x8,
-    DevicePropertyFriendlyName = 0x9,
-    DevicePropertyLocationInformation = 0xa,
-    DevicePropertyPhysicalDeviceObjectName = 0xb,
-    DevicePropertyBusTypeGuid = 0xc,
-    DevicePropertyLegacyBusType = 0xd,
-    DevicePropertyBusNumber = 0xe,
-    DevicePropertyEnumeratorName = 0xf,
-    DevicePropertyAddress = 0x10,
-    DevicePropertyUINumber = 0x11,
-    DevicePropertyInstallState = 0x12,
-    DevicePropertyRemovalPolicy = 0x13,
-    DevicePropertyResourceRequirements = 0x14,
-    DevicePropertyAllocatedResources = 0x15,
-    DevicePropertyContainerID = 0x16
-} DEVICE_REGISTRY_PROPERTY;
+/* DEVICE_REGISTRY_PROPERTY is in ddk/iotypes.h. */
 
 typedef enum _DEVICE_INSTALL_STATE {
     InstallStateInstalled,
@@ -80,9 +56,11 @@ typedef enum _DEVICE_REMOVAL_POLICY {
     RemovalPolicyExpectSurpriseRemoval = 3
 } DEVICE_REMOVAL_POLICY, *PDEVICE_REMOVAL_POLICY;
 
-#define PLUGPLAY_REGKEY_DEVICE          1
-#define PLUGPLAY_REGKEY_DRIVER          2
+#ifndef PLUGPLAY_REGKEY_DEVICE
+#define PLUGPLAY_REGKEY_DEVICE            1
+#define PLUGPLAY_REGKEY_DRIVER            2
 #define PLUGPLAY_REGKEY_CURRENT_HWPROFILE 4
+#endif
 
 NTKERNELAPI VOID NTAPI IoInvalidateDeviceRelations(PDEVICE_OBJECT DeviceObject,
                                                    DEVICE_RELATION_TYPE Type);
