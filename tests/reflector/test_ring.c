@@ -218,7 +218,7 @@ static void test_sleeping_consumer_no_lost_wakeup(void **state)
 
     int timeouts = 0;
     unsigned seed = 12345;
-    for (int i = 0; i < 20000; i++) {
+    for (int i = 0; i < 10000; i++) {
         uint32_t v = (uint32_t)i;
         uint64_t id;
         /* a few microseconds of jitter to hit the window in both orders */
@@ -426,7 +426,7 @@ static void test_scribbling_peer(void **state)
         _exit(0);
     }
     unsigned errors = 0, ok = 0;
-    for (int i = 0; i < 200000; i++) {
+    for (int i = 0; i < 100000; i++) {
         uint64_t id;
         uint32_t v = (uint32_t)i, len;
         NTSTATUS s;
