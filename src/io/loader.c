@@ -38,6 +38,7 @@
 #include "io/iodev.h"
 #include "krnl/krnl.h"
 #include "rtl/rtl.h"
+#include "store/driverstore.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -143,6 +144,19 @@ NTSTATUS io_load_driver(const char *path, const WCHAR *service_name,
     if (!realpath(path, abs))
         return errno == ENOENT || errno == ENOTDIR ? STATUS_OBJECT_NAME_NOT_FOUND
                                                    : STATUS_OBJECT_PATH_INVALID;
+
+    /* Code integrity: a module from the driver store is checked against
+     * its package's signed catalog again before it is mapped (store files
+     * are read-only, but not immutable). Modules from elsewhere (tests,
+     * the demo) are not store packages and load as before. */
+    {
+        char why[STORE_REASON_MAX] = "";
+        bool in_store;
+        if (!NT_SUCCESS(store_verify_image(abs, &in_store, why))) {
+            krnl_log(KRNL_LOG_ERROR, "io: refusing to load %s: %s", abs, why);
+            return STATUS_INVALID_IMAGE_HASH;
+        }
+    }
 
     status = io_loader_open_module(abs, &module, &info);
     if (!NT_SUCCESS(status))

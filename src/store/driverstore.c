@@ -842,3 +842,39 @@ out:
     dirs_close(&d);
     return st;
 }
+
+/* ---- the loader's re-check ------------------------------------------ */
+
+NTSTATUS store_verify_image(const char *path, bool *in_store, char *reason)
+{
+    char repo[4200], real[4096], base[4096], pkgdir[4400];
+    struct store_package pkg;
+    struct store_verdict v;
+    const char *rest, *slash;
+    size_t n;
+    NTSTATUS st;
+
+    *in_store = false;
+    if (!realpath(path, real))
+        return STATUS_SUCCESS;          /* the loader reports a missing file itself */
+    snprintf(repo, sizeof(repo), "%s/DriverStore/FileRepository", krnl_root());
+    if (!realpath(repo, base))
+        return STATUS_SUCCESS;          /* no store: nothing can be in it */
+    n = strlen(base);
+    if (strncmp(real, base, n) || real[n] != '/')
+        return STATUS_SUCCESS;
+    *in_store = true;
+    rest = real + n + 1;
+    slash = strchr(rest, '/');
+    if (!slash) {
+        REASON("%s is not a file of a driver package", path);
+        return STATUS_INVALID_IMAGE_HASH;
+    }
+    snprintf(pkgdir, sizeof(pkgdir), "%.*s", (int)(slash - real), real);
+    st = store_package_read(pkgdir, &pkg, reason);
+    if (!NT_SUCCESS(st))
+        return STATUS_INVALID_IMAGE_HASH;
+    st = store_catalog_verify(&pkg, store_testsigning_get(), &v, reason);
+    store_package_free(&pkg);
+    return st;
+}

@@ -87,6 +87,18 @@ NTSTATUS store_driver_delete(const char *published, bool force, char *reason);
 typedef unsigned (*store_in_use_fn)(const char *pkgid, bool remove);
 void store_set_in_use_hook(store_in_use_fn fn);
 
+/*
+ * The loader's re-check before it maps a driver module: when path lies in
+ * ROOT/DriverStore/FileRepository/<package>/, the package is verified
+ * again against its catalog (every file's hash, the signature, and the
+ * signer's trust under the current test-signing setting: a test-signed
+ * driver stops loading when test signing is turned off, as on Windows).
+ * Paths outside the store (tests, the demo) are not the store's business:
+ * STATUS_SUCCESS and *in_store false. Refusal: STATUS_INVALID_IMAGE_HASH
+ * with a one-line reason.
+ */
+NTSTATUS store_verify_image(const char *path, bool *in_store, char *reason);
+
 /* Recovery alone (every operation above runs it first). */
 NTSTATUS store_recover(void);
 

@@ -48,6 +48,9 @@
 #ifndef STATUS_WDF_BUSY
 #define STATUS_WDF_BUSY ((NTSTATUS)0xC0200204L)
 #endif
+#ifndef STATUS_WDF_REQUEST_ALREADY_PENDING
+#define STATUS_WDF_REQUEST_ALREADY_PENDING ((NTSTATUS)0xC0200207L)
+#endif
 #ifndef STATUS_WDF_NO_CALLBACK
 #define STATUS_WDF_NO_CALLBACK ((NTSTATUS)0xC020020BL)
 #endif
@@ -56,6 +59,7 @@ struct fx_queue;
 struct fx_request;
 struct fx_fileobject;
 struct fx_memory;
+struct fx_send_state;
 
 /* Per-device I/O state (fx_device.io), created with the first queue or
  * file object. */
@@ -127,6 +131,7 @@ struct fx_request {
     NTSTATUS status;
     struct fx_memory *in_mem, *out_mem;       /* lazily created children */
     PMDL own_mdl_in, own_mdl_out;             /* MDLs we built for buffered requests */
+    struct fx_send_state *send;               /* driver-created requests (WdfRequestCreate) */
 };
 
 struct fx_memory {
@@ -153,6 +158,39 @@ struct fx_fileobject {
     struct fx_device *device;
     PFILE_OBJECT wdm;
     LIST_ENTRY link;                          /* fx_io_device.lock */
+};
+
+/* iotarget.c. Locks: lock (spin lock) guards state and sending. */
+struct fx_iotarget {
+    struct fx_object obj;
+    struct fx_device *device;
+    KSPIN_LOCK lock;
+    WDF_IO_TARGET_STATE state;          /* lock */
+    ULONG sending;                      /* lock: synchronous sends in flight */
+    KEVENT idle;                        /* set when sending drops to 0 */
+    PDEVICE_OBJECT target;              /* referenced while open */
+    PFILE_OBJECT file;                  /* referenced while open (by name) */
+    bool file_is_ours;
+};
+
+/* Counts a send in (false: the target refuses, by its state) / out. */
+bool fx_iotarget_send_begin(struct fx_iotarget *t, ULONG flags);
+void fx_iotarget_send_end(struct fx_iotarget *t);
+
+/* Driver-created requests (request_send.c): what Format* set up. */
+struct fx_send_state {
+    struct fx_iotarget *target;           /* formatted for (referenced) */
+    WDF_REQUEST_TYPE type;
+    ULONG code;
+    struct fx_memory *in, *out;           /* referenced while formatted */
+    size_t in_off, in_len, out_off, out_len;
+    PVOID sysbuf;                         /* our METHOD_BUFFERED buffer */
+    PMDL mdl;                             /* our MDL for direct I/O */
+    PFN_WDF_REQUEST_COMPLETION_ROUTINE routine;
+    WDFCONTEXT context;
+    WDF_REQUEST_COMPLETION_PARAMS params;
+    KEVENT done;
+    bool sync;
 };
 
 /* queue.c */

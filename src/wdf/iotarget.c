@@ -22,17 +22,6 @@
 #include "ke/ke.h"
 #include "krnl/krnl.h"
 
-struct fx_iotarget {
-    struct fx_object obj;
-    struct fx_device *device;
-    KSPIN_LOCK lock;
-    WDF_IO_TARGET_STATE state;          /* lock */
-    ULONG sending;                      /* lock: synchronous sends in flight */
-    KEVENT idle;                        /* set when sending drops to 0 */
-    PDEVICE_OBJECT target;              /* referenced while open */
-    PFILE_OBJECT file;                  /* referenced while open (by name) */
-    bool file_is_ours;
-};
 
 static void fx_iotarget_close(struct fx_iotarget *t)
 {
@@ -223,7 +212,29 @@ PFILE_OBJECT WDFAPI imp_WdfIoTargetWdmGetTargetFileObject(PWDF_DRIVER_GLOBALS Dr
     return fx_target(fx_globals(DriverGlobals), IoTarget, __func__)->file;
 }
 
-/* ---- synchronous sends ----------------------------------------------- */
+/* ---- sends ------------------------------------------------------------ */
+
+bool fx_iotarget_send_begin(struct fx_iotarget *t, ULONG flags)
+{
+    KIRQL irql;
+    KeAcquireSpinLock(&t->lock, &irql);
+    bool ok = t->target && (t->state == WdfIoTargetStarted ||
+                            ((flags & WDF_REQUEST_SEND_OPTION_IGNORE_TARGET_STATE) &&
+                             t->state == WdfIoTargetStopped));
+    if (ok && t->sending++ == 0)
+        KeClearEvent(&t->idle);
+    KeReleaseSpinLock(&t->lock, irql);
+    return ok;
+}
+
+void fx_iotarget_send_end(struct fx_iotarget *t)
+{
+    KIRQL irql;
+    KeAcquireSpinLock(&t->lock, &irql);
+    if (--t->sending == 0)
+        KeSetEvent(&t->idle, IO_NO_INCREMENT, FALSE);
+    KeReleaseSpinLock(&t->lock, irql);
+}
 
 /* (buffer, length) a memory descriptor names; NULL descriptor: none. */
 static NTSTATUS fx_descriptor(struct fx_globals *g, PWDF_MEMORY_DESCRIPTOR d, PVOID *buf,
@@ -297,20 +308,10 @@ static NTSTATUS fx_send_sync(PWDF_DRIVER_GLOBALS DriverGlobals, WDFIOTARGET IoTa
     if (!NT_SUCCESS(st))
         return st;
 
-    KIRQL irql;
-    KeAcquireSpinLock(&t->lock, &irql);
+    if (!fx_iotarget_send_begin(t, flags))
+        return STATUS_INVALID_DEVICE_STATE;
     PDEVICE_OBJECT dev = t->target;
     PFILE_OBJECT file = t->file;
-    bool ok = dev && (t->state == WdfIoTargetStarted ||
-                      ((flags & WDF_REQUEST_SEND_OPTION_IGNORE_TARGET_STATE) &&
-                       t->state == WdfIoTargetStopped));
-    if (ok) {
-        if (t->sending++ == 0)
-            KeClearEvent(&t->idle);
-    }
-    KeReleaseSpinLock(&t->lock, irql);
-    if (!ok)
-        return STATUS_INVALID_DEVICE_STATE;
 
     KEVENT done;
     IO_STATUS_BLOCK iosb = { 0 };
@@ -354,10 +355,7 @@ static NTSTATUS fx_send_sync(PWDF_DRIVER_GLOBALS DriverGlobals, WDFIOTARGET IoTa
     if (info)
         *info = iosb.Information;
 out:
-    KeAcquireSpinLock(&t->lock, &irql);
-    if (--t->sending == 0)
-        KeSetEvent(&t->idle, IO_NO_INCREMENT, FALSE);
-    KeReleaseSpinLock(&t->lock, irql);
+    fx_iotarget_send_end(t);
     return st;
 }
 

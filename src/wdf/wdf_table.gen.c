@@ -66,6 +66,10 @@ void imp_WdfIoQueueStopSynchronously(void);
 void imp_WdfIoTargetClose(void);
 void imp_WdfIoTargetCloseForQueryRemove(void);
 void imp_WdfIoTargetCreate(void);
+void imp_WdfIoTargetFormatRequestForInternalIoctl(void);
+void imp_WdfIoTargetFormatRequestForIoctl(void);
+void imp_WdfIoTargetFormatRequestForRead(void);
+void imp_WdfIoTargetFormatRequestForWrite(void);
 void imp_WdfIoTargetGetDevice(void);
 void imp_WdfIoTargetGetState(void);
 void imp_WdfIoTargetOpen(void);
@@ -98,7 +102,9 @@ void imp_WdfObjectReleaseLock(void);
 void imp_WdfRequestComplete(void);
 void imp_WdfRequestCompleteWithInformation(void);
 void imp_WdfRequestCompleteWithPriorityBoost(void);
+void imp_WdfRequestCreate(void);
 void imp_WdfRequestForwardToIoQueue(void);
+void imp_WdfRequestGetCompletionParams(void);
 void imp_WdfRequestGetFileObject(void);
 void imp_WdfRequestGetInformation(void);
 void imp_WdfRequestGetIoQueue(void);
@@ -120,6 +126,9 @@ void imp_WdfRequestRetrieveOutputMemory(void);
 void imp_WdfRequestRetrieveOutputWdmMdl(void);
 void imp_WdfRequestRetrieveUnsafeUserInputBuffer(void);
 void imp_WdfRequestRetrieveUnsafeUserOutputBuffer(void);
+void imp_WdfRequestReuse(void);
+void imp_WdfRequestSend(void);
+void imp_WdfRequestSetCompletionRoutine(void);
 void imp_WdfRequestSetInformation(void);
 void imp_WdfRequestStopAcknowledge(void);
 void imp_WdfRequestUnmarkCancelable(void);
@@ -256,10 +265,6 @@ static ULONG_PTR trap_kmdf_176(void) { return fx_trap(FX_MODEL_KMDF, 176); }
 static ULONG_PTR trap_kmdf_177(void) { return fx_trap(FX_MODEL_KMDF, 177); }
 static ULONG_PTR trap_kmdf_179(void) { return fx_trap(FX_MODEL_KMDF, 179); }
 static ULONG_PTR trap_kmdf_181(void) { return fx_trap(FX_MODEL_KMDF, 181); }
-static ULONG_PTR trap_kmdf_183(void) { return fx_trap(FX_MODEL_KMDF, 183); }
-static ULONG_PTR trap_kmdf_185(void) { return fx_trap(FX_MODEL_KMDF, 185); }
-static ULONG_PTR trap_kmdf_187(void) { return fx_trap(FX_MODEL_KMDF, 187); }
-static ULONG_PTR trap_kmdf_189(void) { return fx_trap(FX_MODEL_KMDF, 189); }
 static ULONG_PTR trap_kmdf_190(void) { return fx_trap(FX_MODEL_KMDF, 190); }
 static ULONG_PTR trap_kmdf_191(void) { return fx_trap(FX_MODEL_KMDF, 191); }
 static ULONG_PTR trap_kmdf_200(void) { return fx_trap(FX_MODEL_KMDF, 200); }
@@ -302,17 +307,12 @@ static ULONG_PTR trap_kmdf_243(void) { return fx_trap(FX_MODEL_KMDF, 243); }
 static ULONG_PTR trap_kmdf_244(void) { return fx_trap(FX_MODEL_KMDF, 244); }
 static ULONG_PTR trap_kmdf_245(void) { return fx_trap(FX_MODEL_KMDF, 245); }
 static ULONG_PTR trap_kmdf_246(void) { return fx_trap(FX_MODEL_KMDF, 246); }
-static ULONG_PTR trap_kmdf_247(void) { return fx_trap(FX_MODEL_KMDF, 247); }
 static ULONG_PTR trap_kmdf_248(void) { return fx_trap(FX_MODEL_KMDF, 248); }
-static ULONG_PTR trap_kmdf_249(void) { return fx_trap(FX_MODEL_KMDF, 249); }
 static ULONG_PTR trap_kmdf_250(void) { return fx_trap(FX_MODEL_KMDF, 250); }
 static ULONG_PTR trap_kmdf_251(void) { return fx_trap(FX_MODEL_KMDF, 251); }
 static ULONG_PTR trap_kmdf_252(void) { return fx_trap(FX_MODEL_KMDF, 252); }
-static ULONG_PTR trap_kmdf_253(void) { return fx_trap(FX_MODEL_KMDF, 253); }
 static ULONG_PTR trap_kmdf_258(void) { return fx_trap(FX_MODEL_KMDF, 258); }
 static ULONG_PTR trap_kmdf_259(void) { return fx_trap(FX_MODEL_KMDF, 259); }
-static ULONG_PTR trap_kmdf_260(void) { return fx_trap(FX_MODEL_KMDF, 260); }
-static ULONG_PTR trap_kmdf_261(void) { return fx_trap(FX_MODEL_KMDF, 261); }
 static ULONG_PTR trap_kmdf_262(void) { return fx_trap(FX_MODEL_KMDF, 262); }
 static ULONG_PTR trap_kmdf_286(void) { return fx_trap(FX_MODEL_KMDF, 286); }
 static ULONG_PTR trap_kmdf_287(void) { return fx_trap(FX_MODEL_KMDF, 287); }
@@ -673,13 +673,13 @@ const struct fx_function fx_kmdf_functions[484] = {
     { "WdfIoTargetWdmGetTargetFileObject", (WDFFUNC)imp_WdfIoTargetWdmGetTargetFileObject, 1, 1 },
     { "WdfIoTargetWdmGetTargetFileHandle", (WDFFUNC)trap_kmdf_181, 0, 1 },
     { "WdfIoTargetSendReadSynchronously", (WDFFUNC)imp_WdfIoTargetSendReadSynchronously, 1, 0 },
-    { "WdfIoTargetFormatRequestForRead", (WDFFUNC)trap_kmdf_183, 0, 0 },
+    { "WdfIoTargetFormatRequestForRead", (WDFFUNC)imp_WdfIoTargetFormatRequestForRead, 1, 0 },
     { "WdfIoTargetSendWriteSynchronously", (WDFFUNC)imp_WdfIoTargetSendWriteSynchronously, 1, 0 },
-    { "WdfIoTargetFormatRequestForWrite", (WDFFUNC)trap_kmdf_185, 0, 0 },
+    { "WdfIoTargetFormatRequestForWrite", (WDFFUNC)imp_WdfIoTargetFormatRequestForWrite, 1, 0 },
     { "WdfIoTargetSendIoctlSynchronously", (WDFFUNC)imp_WdfIoTargetSendIoctlSynchronously, 1, 0 },
-    { "WdfIoTargetFormatRequestForIoctl", (WDFFUNC)trap_kmdf_187, 0, 0 },
+    { "WdfIoTargetFormatRequestForIoctl", (WDFFUNC)imp_WdfIoTargetFormatRequestForIoctl, 1, 0 },
     { "WdfIoTargetSendInternalIoctlSynchronously", (WDFFUNC)imp_WdfIoTargetSendInternalIoctlSynchronously, 1, 0 },
-    { "WdfIoTargetFormatRequestForInternalIoctl", (WDFFUNC)trap_kmdf_189, 0, 0 },
+    { "WdfIoTargetFormatRequestForInternalIoctl", (WDFFUNC)imp_WdfIoTargetFormatRequestForInternalIoctl, 1, 0 },
     { "WdfIoTargetSendInternalIoctlOthersSynchronously", (WDFFUNC)trap_kmdf_190, 0, 0 },
     { "WdfIoTargetFormatRequestForInternalIoctlOthers", (WDFFUNC)trap_kmdf_191, 0, 0 },
     { "WdfMemoryCreate", (WDFFUNC)imp_WdfMemoryCreate, 1, 0 },
@@ -737,21 +737,21 @@ const struct fx_function fx_kmdf_functions[484] = {
     { "WdfRegistryAssignUnicodeString", (WDFFUNC)trap_kmdf_244, 0, 0 },
     { "WdfRegistryAssignString", (WDFFUNC)trap_kmdf_245, 0, 0 },
     { "WdfRegistryAssignULong", (WDFFUNC)trap_kmdf_246, 0, 0 },
-    { "WdfRequestCreate", (WDFFUNC)trap_kmdf_247, 0, 0 },
+    { "WdfRequestCreate", (WDFFUNC)imp_WdfRequestCreate, 1, 0 },
     { "WdfRequestCreateFromIrp", (WDFFUNC)trap_kmdf_248, 0, 0 },
-    { "WdfRequestReuse", (WDFFUNC)trap_kmdf_249, 0, 0 },
+    { "WdfRequestReuse", (WDFFUNC)imp_WdfRequestReuse, 1, 0 },
     { "WdfRequestChangeTarget", (WDFFUNC)trap_kmdf_250, 0, 0 },
     { "WdfRequestFormatRequestUsingCurrentType", (WDFFUNC)trap_kmdf_251, 0, 0 },
     { "WdfRequestWdmFormatUsingStackLocation", (WDFFUNC)trap_kmdf_252, 0, 1 },
-    { "WdfRequestSend", (WDFFUNC)trap_kmdf_253, 0, 0 },
+    { "WdfRequestSend", (WDFFUNC)imp_WdfRequestSend, 1, 0 },
     { "WdfRequestGetStatus", (WDFFUNC)imp_WdfRequestGetStatus, 1, 1 },
     { "WdfRequestMarkCancelable", (WDFFUNC)imp_WdfRequestMarkCancelable, 1, 1 },
     { "WdfRequestUnmarkCancelable", (WDFFUNC)imp_WdfRequestUnmarkCancelable, 1, 1 },
     { "WdfRequestIsCanceled", (WDFFUNC)imp_WdfRequestIsCanceled, 1, 1 },
     { "WdfRequestCancelSentRequest", (WDFFUNC)trap_kmdf_258, 0, 1 },
     { "WdfRequestIsFrom32BitProcess", (WDFFUNC)trap_kmdf_259, 0, 1 },
-    { "WdfRequestSetCompletionRoutine", (WDFFUNC)trap_kmdf_260, 0, 0 },
-    { "WdfRequestGetCompletionParams", (WDFFUNC)trap_kmdf_261, 0, 1 },
+    { "WdfRequestSetCompletionRoutine", (WDFFUNC)imp_WdfRequestSetCompletionRoutine, 1, 0 },
+    { "WdfRequestGetCompletionParams", (WDFFUNC)imp_WdfRequestGetCompletionParams, 1, 1 },
     { "WdfRequestAllocateTimer", (WDFFUNC)trap_kmdf_262, 0, 0 },
     { "WdfRequestComplete", (WDFFUNC)imp_WdfRequestComplete, 1, 0 },
     { "WdfRequestCompleteWithPriorityBoost", (WDFFUNC)imp_WdfRequestCompleteWithPriorityBoost, 1, 0 },
@@ -1041,9 +1041,6 @@ static ULONG_PTR trap_umdf_81(void) { return fx_trap(FX_MODEL_UMDF, 81); }
 static ULONG_PTR trap_umdf_82(void) { return fx_trap(FX_MODEL_UMDF, 82); }
 static ULONG_PTR trap_umdf_83(void) { return fx_trap(FX_MODEL_UMDF, 83); }
 static ULONG_PTR trap_umdf_84(void) { return fx_trap(FX_MODEL_UMDF, 84); }
-static ULONG_PTR trap_umdf_112(void) { return fx_trap(FX_MODEL_UMDF, 112); }
-static ULONG_PTR trap_umdf_114(void) { return fx_trap(FX_MODEL_UMDF, 114); }
-static ULONG_PTR trap_umdf_116(void) { return fx_trap(FX_MODEL_UMDF, 116); }
 static ULONG_PTR trap_umdf_130(void) { return fx_trap(FX_MODEL_UMDF, 130); }
 static ULONG_PTR trap_umdf_131(void) { return fx_trap(FX_MODEL_UMDF, 131); }
 static ULONG_PTR trap_umdf_132(void) { return fx_trap(FX_MODEL_UMDF, 132); }
@@ -1062,15 +1059,10 @@ static ULONG_PTR trap_umdf_144(void) { return fx_trap(FX_MODEL_UMDF, 144); }
 static ULONG_PTR trap_umdf_145(void) { return fx_trap(FX_MODEL_UMDF, 145); }
 static ULONG_PTR trap_umdf_146(void) { return fx_trap(FX_MODEL_UMDF, 146); }
 static ULONG_PTR trap_umdf_147(void) { return fx_trap(FX_MODEL_UMDF, 147); }
-static ULONG_PTR trap_umdf_148(void) { return fx_trap(FX_MODEL_UMDF, 148); }
-static ULONG_PTR trap_umdf_149(void) { return fx_trap(FX_MODEL_UMDF, 149); }
 static ULONG_PTR trap_umdf_150(void) { return fx_trap(FX_MODEL_UMDF, 150); }
 static ULONG_PTR trap_umdf_151(void) { return fx_trap(FX_MODEL_UMDF, 151); }
-static ULONG_PTR trap_umdf_152(void) { return fx_trap(FX_MODEL_UMDF, 152); }
 static ULONG_PTR trap_umdf_158(void) { return fx_trap(FX_MODEL_UMDF, 158); }
 static ULONG_PTR trap_umdf_159(void) { return fx_trap(FX_MODEL_UMDF, 159); }
-static ULONG_PTR trap_umdf_160(void) { return fx_trap(FX_MODEL_UMDF, 160); }
-static ULONG_PTR trap_umdf_161(void) { return fx_trap(FX_MODEL_UMDF, 161); }
 static ULONG_PTR trap_umdf_162(void) { return fx_trap(FX_MODEL_UMDF, 162); }
 static ULONG_PTR trap_umdf_178(void) { return fx_trap(FX_MODEL_UMDF, 178); }
 static ULONG_PTR trap_umdf_179(void) { return fx_trap(FX_MODEL_UMDF, 179); }
@@ -1471,11 +1463,11 @@ const struct fx_function fx_umdf_functions[484] = {
     { "WdfIoTargetGetState", (WDFFUNC)imp_WdfIoTargetGetState, 1, 1 },
     { "WdfIoTargetGetDevice", (WDFFUNC)imp_WdfIoTargetGetDevice, 1, 1 },
     { "WdfIoTargetSendReadSynchronously", (WDFFUNC)imp_WdfIoTargetSendReadSynchronously, 1, 0 },
-    { "WdfIoTargetFormatRequestForRead", (WDFFUNC)trap_umdf_112, 0, 0 },
+    { "WdfIoTargetFormatRequestForRead", (WDFFUNC)imp_WdfIoTargetFormatRequestForRead, 1, 0 },
     { "WdfIoTargetSendWriteSynchronously", (WDFFUNC)imp_WdfIoTargetSendWriteSynchronously, 1, 0 },
-    { "WdfIoTargetFormatRequestForWrite", (WDFFUNC)trap_umdf_114, 0, 0 },
+    { "WdfIoTargetFormatRequestForWrite", (WDFFUNC)imp_WdfIoTargetFormatRequestForWrite, 1, 0 },
     { "WdfIoTargetSendIoctlSynchronously", (WDFFUNC)imp_WdfIoTargetSendIoctlSynchronously, 1, 0 },
-    { "WdfIoTargetFormatRequestForIoctl", (WDFFUNC)trap_umdf_116, 0, 0 },
+    { "WdfIoTargetFormatRequestForIoctl", (WDFFUNC)imp_WdfIoTargetFormatRequestForIoctl, 1, 0 },
     { "WdfMemoryCreate", (WDFFUNC)imp_WdfMemoryCreate, 1, 0 },
     { "WdfMemoryCreatePreallocated", (WDFFUNC)imp_WdfMemoryCreatePreallocated, 1, 0 },
     { "WdfMemoryGetBuffer", (WDFFUNC)imp_WdfMemoryGetBuffer, 1, 1 },
@@ -1507,11 +1499,11 @@ const struct fx_function fx_umdf_functions[484] = {
     { "WdfRegistryAssignUnicodeString", (WDFFUNC)trap_umdf_145, 0, 0 },
     { "WdfRegistryAssignString", (WDFFUNC)trap_umdf_146, 0, 0 },
     { "WdfRegistryAssignULong", (WDFFUNC)trap_umdf_147, 0, 0 },
-    { "WdfRequestCreate", (WDFFUNC)trap_umdf_148, 0, 0 },
-    { "WdfRequestReuse", (WDFFUNC)trap_umdf_149, 0, 0 },
+    { "WdfRequestCreate", (WDFFUNC)imp_WdfRequestCreate, 1, 0 },
+    { "WdfRequestReuse", (WDFFUNC)imp_WdfRequestReuse, 1, 0 },
     { "WdfRequestChangeTarget", (WDFFUNC)trap_umdf_150, 0, 0 },
     { "WdfRequestFormatRequestUsingCurrentType", (WDFFUNC)trap_umdf_151, 0, 0 },
-    { "WdfRequestSend", (WDFFUNC)trap_umdf_152, 0, 0 },
+    { "WdfRequestSend", (WDFFUNC)imp_WdfRequestSend, 1, 0 },
     { "WdfRequestGetStatus", (WDFFUNC)imp_WdfRequestGetStatus, 1, 1 },
     { "WdfRequestMarkCancelable", (WDFFUNC)imp_WdfRequestMarkCancelable, 1, 1 },
     { "WdfRequestMarkCancelableEx", (WDFFUNC)imp_WdfRequestMarkCancelableEx, 1, 1 },
@@ -1519,8 +1511,8 @@ const struct fx_function fx_umdf_functions[484] = {
     { "WdfRequestIsCanceled", (WDFFUNC)imp_WdfRequestIsCanceled, 1, 1 },
     { "WdfRequestCancelSentRequest", (WDFFUNC)trap_umdf_158, 0, 1 },
     { "WdfRequestIsFrom32BitProcess", (WDFFUNC)trap_umdf_159, 0, 1 },
-    { "WdfRequestSetCompletionRoutine", (WDFFUNC)trap_umdf_160, 0, 0 },
-    { "WdfRequestGetCompletionParams", (WDFFUNC)trap_umdf_161, 0, 1 },
+    { "WdfRequestSetCompletionRoutine", (WDFFUNC)imp_WdfRequestSetCompletionRoutine, 1, 0 },
+    { "WdfRequestGetCompletionParams", (WDFFUNC)imp_WdfRequestGetCompletionParams, 1, 1 },
     { "WdfRequestAllocateTimer", (WDFFUNC)trap_umdf_162, 0, 0 },
     { "WdfRequestComplete", (WDFFUNC)imp_WdfRequestComplete, 1, 0 },
     { "WdfRequestCompleteWithInformation", (WDFFUNC)imp_WdfRequestCompleteWithInformation, 1, 0 },

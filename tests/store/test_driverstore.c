@@ -20,6 +20,7 @@
 #include "store/driverstore.h"
 #include "krnl/krnl.h"
 #include "registry/reg.h"
+#include "io/iodev.h"
 
 struct fx {
     char *dir;
@@ -295,6 +296,40 @@ static void test_infcheck_gate(void **state)
     assert_int_equal(count_entries(f, "FileRepository"), 2);
 }
 
+/* The loader's re-check of a module in the store. */
+static void test_verify_image(void **state)
+{
+    struct fx *f = *state;
+    struct store_pkg_info info;
+    char reason[STORE_REASON_MAX] = "", so[4600];
+    bool existed, in_store = true;
+
+    assert_int_equal(store_verify_image(SAMPLE_DIR "/ddkecho.so", &in_store, reason),
+                     STATUS_SUCCESS);
+    assert_false(in_store);
+    assert_int_equal(store_driver_add(f->pkg, 0, NULL, NULL, &info, &existed, reason), 0);
+    snprintf(so, sizeof(so), "%s/ddkecho.so", info.dir);
+    assert_int_equal(store_verify_image(so, &in_store, reason), STATUS_SUCCESS);
+    assert_true(in_store);
+    /* the publisher no longer trusted: it no longer loads */
+    assert_int_equal(store_trust_remove(f->pk), STATUS_SUCCESS);
+    assert_int_equal(store_verify_image(so, &in_store, reason), STATUS_INVALID_IMAGE_HASH);
+    assert_non_null(strstr(reason, "not a trusted publisher"));
+    assert_int_equal(store_trust_add(f->pk), STATUS_SUCCESS);
+    /* the loader maps it from the store */
+    PDRIVER_OBJECT drv = NULL;
+    assert_int_equal(io_load_driver(so, L"DdkEcho", &drv), STATUS_SUCCESS);
+    assert_int_equal(io_unload_driver(drv), STATUS_SUCCESS);
+    /* a module changed in the store (by someone who could chmod it) */
+    tu_sh("chmod u+w '%s' && printf X >> '%s'", so, so);
+    assert_int_equal(store_verify_image(so, &in_store, reason), STATUS_INVALID_IMAGE_HASH);
+    assert_non_null(strstr(reason, "ddkecho.so"));
+    /* ... is refused by the loader */
+    drv = NULL;
+    assert_int_equal(io_load_driver(so, L"DdkEcho", &drv), STATUS_INVALID_IMAGE_HASH);
+    assert_null(drv);
+}
+
 static unsigned hook_users = 0, hook_removed = 0;
 static char hook_pkgid[300];
 
@@ -472,6 +507,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_numbering, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusals_leave_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_infcheck_gate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_verify_image, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_in_use, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recovery_removes_leftovers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sigkill_all_or_nothing, setup, teardown),

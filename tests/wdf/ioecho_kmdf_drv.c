@@ -150,6 +150,20 @@ static VOID EchoRead(WDFQUEUE Queue, WDFREQUEST Request, size_t Length)
 
 /* ---- the IOCTL queue --------------------------------------------------- */
 
+static KEVENT g_send_done;
+static NTSTATUS g_send_status;
+static ULONG_PTR g_send_info;
+
+static VOID SendDone(WDFREQUEST Request, WDFIOTARGET Target, PWDF_REQUEST_COMPLETION_PARAMS Params,
+                     WDFCONTEXT Context)
+{
+    g_send_status = Params->IoStatus.Status;
+    g_send_info = Params->IoStatus.Information;
+    if (WdfRequestGetStatus(Request) != g_send_status)
+        g_send_status = STATUS_DATA_ERROR;
+    KeSetEvent((PKEVENT)Context, IO_NO_INCREMENT, FALSE);
+}
+
 /* A remote I/O target on our own device, by name: an IOCTL (the parallel
  * queue has a second slot), a write and a read (the sequential queue). */
 static ULONG TargetChecks(WDFDEVICE Device)
@@ -179,6 +193,46 @@ static ULONG TargetChecks(WDFDEVICE Device)
     if (NT_SUCCESS(WdfIoTargetSendReadSynchronously(t, NULL, &out, NULL, NULL, &n)) && n == 8 &&
         RtlCompareMemory(a, b, 8) == 8)
         ok |= TGT_READ;
+    /* A request of our own: formatted, sent with a completion routine,
+     * reused, sent again synchronously. */
+    WDFREQUEST req;
+    WDFMEMORY mi, mo;
+    PVOID pi, po;
+    if (NT_SUCCESS(WdfRequestCreate(WDF_NO_OBJECT_ATTRIBUTES, t, &req))) {
+        if (NT_SUCCESS(WdfMemoryCreate(WDF_NO_OBJECT_ATTRIBUTES, NonPagedPoolNx, 0, 8, &mi, &pi)) &&
+            NT_SUCCESS(WdfMemoryCreate(WDF_NO_OBJECT_ATTRIBUTES, NonPagedPoolNx, 0, 8, &mo, &po))) {
+            RtlCopyMemory(pi, a, 8);
+            KeInitializeEvent(&g_send_done, NotificationEvent, FALSE);
+            if (NT_SUCCESS(WdfIoTargetFormatRequestForIoctl(t, req, IOCTL_IOECHO_BUFFERED, mi, NULL,
+                                                            mo, NULL))) {
+                WdfRequestSetCompletionRoutine(req, SendDone, &g_send_done);
+                if (WdfRequestSend(req, t, WDF_NO_SEND_OPTIONS)) {
+                    KeWaitForSingleObject(&g_send_done, Executive, KernelMode, FALSE, NULL);
+                    if (NT_SUCCESS(g_send_status) && g_send_info == 8 &&
+                        ((UCHAR *)po)[0] == (UCHAR)~1)
+                        ok |= TGT_ASYNC;
+                }
+            }
+            WDF_REQUEST_REUSE_PARAMS rp;
+            WDF_REQUEST_SEND_OPTIONS so;
+            WDF_REQUEST_COMPLETION_PARAMS cp;
+            WDF_REQUEST_REUSE_PARAMS_INIT(&rp, WDF_REQUEST_REUSE_NO_FLAGS, STATUS_SUCCESS);
+            WDF_REQUEST_SEND_OPTIONS_INIT(&so, WDF_REQUEST_SEND_OPTION_SYNCHRONOUS);
+            WDF_REQUEST_SEND_OPTIONS_SET_TIMEOUT(&so, WDF_REL_TIMEOUT_IN_SEC(5));
+            if (NT_SUCCESS(WdfRequestReuse(req, &rp)) &&
+                NT_SUCCESS(WdfIoTargetFormatRequestForWrite(t, req, mi, NULL, NULL)) &&
+                WdfRequestSend(req, t, &so) && NT_SUCCESS(WdfRequestGetStatus(req))) {
+                WDF_REQUEST_COMPLETION_PARAMS_INIT(&cp);
+                WdfRequestGetCompletionParams(req, &cp);
+                if (cp.Type == WdfRequestTypeWrite && cp.Parameters.Write.Length == 8 &&
+                    cp.IoStatus.Information == 8)
+                    ok |= TGT_SYNCREQ;
+            }
+            WdfObjectDelete(mi);
+            WdfObjectDelete(mo);
+        }
+        WdfObjectDelete(req);
+    }
     WdfIoTargetStop(t, WdfIoTargetCancelSentIo);
     if (WdfIoTargetGetState(t) == WdfIoTargetStopped &&
         WdfIoTargetSendIoctlSynchronously(t, NULL, IOCTL_IOECHO_BUFFERED, &in, &out, NULL, &n) ==

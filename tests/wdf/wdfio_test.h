@@ -36,7 +36,9 @@
 #define TGT_READ   0x08
 #define TGT_STOP   0x10
 #define TGT_CLOSE  0x20
-#define TGT_ALL    0x3f
+#define TGT_ASYNC  0x40
+#define TGT_SYNCREQ 0x80
+#define TGT_ALL    0xff
 
 #define QOP_STATE 0
 #define QOP_STOP  1
