@@ -73,4 +73,13 @@ NTKERNELAPI NTSTATUS NTAPI IoOpenDeviceRegistryKey(PDEVICE_OBJECT DeviceObject,
                                                    ACCESS_MASK DesiredAccess,
                                                    PHANDLE DeviceRegKey);
 
+/* What a EventCategoryTargetDeviceChange callback receives for the
+ * GUID_TARGET_DEVICE_QUERY_REMOVE / REMOVE_CANCELLED / REMOVE_COMPLETE events. */
+typedef struct _TARGET_DEVICE_REMOVAL_NOTIFICATION {
+    USHORT Version;
+    USHORT Size;
+    GUID Event;
+    PFILE_OBJECT FileObject;
+} TARGET_DEVICE_REMOVAL_NOTIFICATION, *PTARGET_DEVICE_REMOVAL_NOTIFICATION;
+
 #endif /* _DDK_PNP_H_ */

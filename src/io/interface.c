@@ -30,6 +30,7 @@
 #include "ke/ke.h"
 #include "krnl/krnl.h"
 #include "rtl/rtl.h"
+#include "pnp/pnp.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -525,6 +526,9 @@ NTKERNELAPI NTSTATUS NTAPI IoRegisterPlugPlayNotification(
     if (!DriverObject || !CallbackRoutine)
         return STATUS_INVALID_PARAMETER;
     io_iodev_init();
+    if (EventCategory == EventCategoryTargetDeviceChange)   /* the PnP manager's */
+        return pnp_target_register((PFILE_OBJECT)EventCategoryData, DriverObject,
+                                   CallbackRoutine, Context, NotificationEntry);
     if (EventCategory != EventCategoryDeviceInterfaceChange) {
         krnl_log_once(KRNL_LOG_WARN, "io: IoRegisterPlugPlayNotification: only "
                       "EventCategoryDeviceInterfaceChange is implemented");
@@ -566,6 +570,8 @@ static NTSTATUS io_unregister(PVOID NotificationEntry)
 
     if (!reg)
         return STATUS_INVALID_PARAMETER;
+    if (pnp_target_unregister(NotificationEntry) != STATUS_NOT_FOUND)
+        return STATUS_SUCCESS;
     in_callback = __atomic_load_n(&io_drainer_active, __ATOMIC_ACQUIRE) &&
                   pthread_equal(io_drainer_thread, pthread_self());
     io_db_acquire();

@@ -67,4 +67,12 @@ void pnp_wait_idle(void);
 /* Number of devices in the tree. */
 ULONG pnp_device_count(void);
 
+/* Target device notifications, for io's IoRegisterPlugPlayNotification
+ * (EventCategoryTargetDeviceChange; file names the device). Unregister
+ * answers STATUS_NOT_FOUND for an entry that is not a target registration. */
+NTSTATUS pnp_target_register(PFILE_OBJECT file, PDRIVER_OBJECT driver,
+                             PDRIVER_NOTIFICATION_CALLBACK_ROUTINE callback, PVOID context,
+                             PVOID *entry);
+NTSTATUS pnp_target_unregister(PVOID entry);
+
 #endif /* DDK_PNP_PNP_H */

@@ -17,10 +17,10 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sched.h>
 #include <time.h>
 #include <unistd.h>
 
-#define RFL_DEFAULT_SPIN 4096u
 
 static inline void rfl_cpu_relax(void)
 {
@@ -57,6 +57,16 @@ size_t rfl_exchange_size(uint32_t slot_count, uint32_t buf_size)
 {
     struct rfl_layout l;
     return rfl_layout_of(slot_count, buf_size, &l) ? (size_t)l.total : 0;
+}
+
+/* Spinning only helps if the peer can run meanwhile: with a single CPU
+ * allowed to us (pinned, or a one-CPU machine) the spin ceiling is 0. */
+static uint32_t rfl_effective_spin(uint32_t spin_max)
+{
+    cpu_set_t set;
+    if (spin_max && sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) <= 1)
+        return 0;
+    return spin_max;
 }
 
 static void rfl_ring_view(struct rfl_ring *r, uint8_t *base, uint64_t off, uint32_t slots,
@@ -144,19 +154,22 @@ static NTSTATUS rfl_ring_wait(struct rfl_ring *r, uint32_t spin_max, int timeout
         return a < 0 ? STATUS_DATA_ERROR : STATUS_SUCCESS;
     if (timeout_ms == 0)
         return STATUS_TIMEOUT;
-    for (uint32_t i = 0; i < r->spin_budget; i++) {
-        rfl_cpu_relax();
-        if (atomic_load_explicit(&r->ctl->head, memory_order_relaxed) != r->local) {
-            /* spinning paid off: allow a longer spin next time */
-            r->spin_budget = r->spin_budget * 2 > spin_max ? spin_max : r->spin_budget * 2;
-            a = rfl_ring_avail(r);
-            return a < 0 ? STATUS_DATA_ERROR : STATUS_SUCCESS;
-        }
+    if (r->spin_budget) {
+        int64_t until = rfl_now_ns() + r->spin_budget;
+        do {
+            for (int i = 0; i < 16; i++) {
+                rfl_cpu_relax();
+                if (atomic_load_explicit(&r->ctl->head, memory_order_relaxed) != r->local) {
+                    /* spinning paid off: allow a longer spin next time */
+                    r->spin_budget = r->spin_budget * 2 > spin_max ? spin_max : r->spin_budget * 2;
+                    a = rfl_ring_avail(r);
+                    return a < 0 ? STATUS_DATA_ERROR : STATUS_SUCCESS;
+                }
+            }
+        } while (rfl_now_ns() < until);
     }
-    /* it did not: spin less (never below 1/32 of the ceiling) */
+    /* it did not: spin less; a short sleep below earns the budget back */
     r->spin_budget /= 2;
-    if (r->spin_budget < spin_max / 32)
-        r->spin_budget = spin_max / 32;
 
     int64_t deadline = timeout_ms < 0 ? 0 : rfl_now_ns() + (int64_t)timeout_ms * 1000000;
     for (;;) {
@@ -178,7 +191,16 @@ static NTSTATUS rfl_ring_wait(struct rfl_ring *r, uint32_t spin_max, int timeout
         }
         struct pollfd pfd = { .fd = r->wait_fd, .events = POLLIN };
         r->sleeps++;
+        int64_t slept = rfl_now_ns();
         int n = poll(&pfd, 1, wait);
+        slept = rfl_now_ns() - slept;
+        /* Woken soon after going to sleep: the peer answers fast, a spin
+         * would have caught it. (With one CPU, spin_max is 0.) */
+        if (slept < 50000 && spin_max) {
+            r->spin_budget += spin_max / 8;
+            if (r->spin_budget > spin_max)
+                r->spin_budget = spin_max;
+        }
         if (n > 0) {
             uint64_t v;
             ssize_t rd = read(r->wait_fd, &v, sizeof(v));   /* drain */
@@ -213,7 +235,7 @@ NTSTATUS rfl_exchange_create(struct rfl_exchange *x, const struct rfl_params *p)
     x->buf_size = p->buf_size;
     x->arena_offset = l.arena;
     x->size = l.total;
-    x->spin_max = p->spin_max;
+    x->spin_max = rfl_effective_spin(p->spin_max);
 
     x->memfd = memfd_create("ddk-rfl", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (x->memfd < 0)
@@ -253,8 +275,8 @@ NTSTATUS rfl_exchange_create(struct rfl_exchange *x, const struct rfl_params *p)
     h->arena_offset = l.arena;
     h->total_size = l.total;
 
-    rfl_ring_view(&x->req, x->base, l.req, p->slot_count, -1, x->efd_req, p->spin_max);
-    rfl_ring_view(&x->rsp, x->base, l.rsp, p->slot_count, x->efd_rsp, -1, p->spin_max);
+    rfl_ring_view(&x->req, x->base, l.req, p->slot_count, -1, x->efd_req, x->spin_max);
+    rfl_ring_view(&x->rsp, x->base, l.rsp, p->slot_count, x->efd_rsp, -1, x->spin_max);
     x->req.local = x->req.peer = p->initial_index;
     x->rsp.local = x->rsp.peer = p->initial_index;
     atomic_store(&x->req.ctl->head, p->initial_index);
@@ -277,7 +299,7 @@ NTSTATUS rfl_exchange_attach(struct rfl_exchange *x, int memfd, int efd_req,
 
     rfl_exchange_init_fds(x);
     x->role = RFL_HOST;
-    x->spin_max = spin_max;
+    x->spin_max = spin_max = rfl_effective_spin(spin_max);
     int seals = fcntl(memfd, F_GET_SEALS);
     if (fstat(memfd, &st) != 0 || seals < 0) {
         st_code = STATUS_INVALID_PARAMETER;

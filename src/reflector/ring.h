@@ -15,7 +15,9 @@
  * arena: buffer i (buf_size bytes) belongs to the request whose id has i in
  * its low 16 bits; the host writes the response into the same buffer.
  *
- * Wake-ups: the consumer spins briefly (adaptive budget), then sets its
+ * Wake-ups: the consumer spins briefly (an adaptive time budget, halved
+ * when a spin fails, doubled when one succeeds, raised when a sleep turns
+ * out short; none when only one CPU is allowed), then sets its
  * "wake me" flag, issues a seq_cst fence, re-checks the ring and only then
  * sleeps on its eventfd. The producer publishes, issues a seq_cst fence and
  * writes the eventfd only if the flag is set. With both fences, either the
@@ -49,6 +51,7 @@
 #define RFL_CACHE_LINE     64u
 #define RFL_MAX_SLOTS      4096u         /* ids carry the buffer index in 16 bits */
 #define RFL_MAX_BUF_SIZE   (16u << 20)
+#define RFL_SPIN_DEFAULT_NS 10000u       /* spin ceiling: about one wake-up */
 
 /* ---- wire format (shared; both sides write parts of it, see each field) ---- */
 
@@ -134,7 +137,7 @@ struct rfl_ring {
     uint32_t mask;
     uint32_t local;       /* producer: our head; consumer: our tail */
     uint32_t peer;        /* last validated peer index */
-    uint32_t spin_budget; /* consumer: adaptive spin iterations */
+    uint32_t spin_budget; /* consumer: adaptive spin time, ns */
     int wait_fd;          /* consumer: eventfd we sleep on */
     int signal_fd;        /* producer: eventfd of the consumer */
     uint64_t signals;     /* statistics: eventfd writes made / sleeps taken */
@@ -154,7 +157,7 @@ struct rfl_exchange {
     uint64_t arena_offset;
     struct rfl_ring req, rsp;
     bool broken;             /* a peer violation was seen: sticky */
-    uint32_t spin_max;       /* 0: never spin (tests of the sleep path) */
+    uint32_t spin_max;       /* spin ceiling, ns; 0: never spin (also: one CPU) */
     /* client only: per buffer, the id outstanding on it (0 = free) */
     uint64_t *outstanding;
     uint32_t *free_list;
@@ -166,7 +169,7 @@ struct rfl_params {
     uint32_t slot_count;     /* power of two, 1..RFL_MAX_SLOTS */
     uint32_t buf_size;       /* multiple of 64, 64..RFL_MAX_BUF_SIZE */
     uint32_t initial_index;  /* start of both rings' indices (tests: near UINT32_MAX) */
-    uint32_t spin_max;       /* adaptive spin ceiling; 0 = sleep at once */
+    uint32_t spin_max;       /* adaptive spin ceiling in ns; 0 = sleep at once */
 };
 
 /* A request as the host sees it. `data` points into the shared arena (the

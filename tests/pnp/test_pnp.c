@@ -9,10 +9,12 @@
  */
 #define _GNU_SOURCE
 #include <wdm.h>
+#include <wdmguid.h>
 #include "pnp/pnp.h"
 #include "registry/reg.h"
 #include "krnl/krnl.h"
 #include "rtl/rtl.h"
+#include "io/iodev.h"
 
 #include <dlfcn.h>
 #include <ftw.h>
@@ -485,6 +487,75 @@ static void test_properties_and_keys(void **state)
     ObDereferenceObject(pdo);
 }
 
+/* Target device notifications: what a registrant on a device sees. */
+static char notes[256];
+static PVOID note_entry;
+
+static NTSTATUS NTAPI on_target(PVOID n, PVOID ctx)
+{
+    PTARGET_DEVICE_REMOVAL_NOTIFICATION t = n;
+    const char *what = IsEqualGUID(&t->Event, &GUID_TARGET_DEVICE_QUERY_REMOVE)      ? "Q;"
+                       : IsEqualGUID(&t->Event, &GUID_TARGET_DEVICE_REMOVE_CANCELLED) ? "C;"
+                       : IsEqualGUID(&t->Event, &GUID_TARGET_DEVICE_REMOVE_COMPLETE)  ? "R;"
+                                                                                       : "?;";
+    assert_ptr_equal(ctx, &notes);
+    assert_int_equal(t->Size, sizeof(*t));
+    assert_non_null(t->FileObject);
+    strcat(notes, what);
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS NTAPI null_entry(PDRIVER_OBJECT d, PUNICODE_STRING p)
+{
+    (void)d, (void)p;
+    return STATUS_SUCCESS;
+}
+
+static void test_target_notifications(void **state)
+{
+    char id[PNP_MAX_INSTANCE_ID + 1], id2[PNP_MAX_INSTANCE_ID + 1];
+    PDRIVER_OBJECT me;
+    PDEVICE_OBJECT pdo;
+    FILE_OBJECT fo;
+    (void)state;
+
+    assert_int_equal(io_create_builtin_driver(L"pnpwatcher", null_entry, &me), STATUS_SUCCESS);
+    create("PtNotify", "ptveto", id);
+    create("PtNotify", "ptfunc", id2);
+    /* A file object on the device's stack names it. */
+    pdo = pnp_device_pdo(id);
+    memset(&fo, 0, sizeof(fo));
+    fo.Type = IO_TYPE_FILE;
+    fo.Size = sizeof(fo);
+    fo.DeviceObject = pdo;
+    assert_int_equal(IoRegisterPlugPlayNotification(EventCategoryTargetDeviceChange, 0, &fo, me,
+                                                    on_target, &notes, &note_entry),
+                     STATUS_SUCCESS);
+    notes[0] = 0;
+    assert_int_equal(pnp_device_remove(id, TRUE), STATUS_PLUGPLAY_QUERY_VETOED);
+    assert_string_equal(notes, "Q;C;");
+    /* Another device's removal is not ours to see. */
+    notes[0] = 0;
+    assert_int_equal(pnp_device_disable(id2), STATUS_SUCCESS);
+    assert_string_equal(notes, "");
+    assert_int_equal(IoUnregisterPlugPlayNotification(note_entry), STATUS_SUCCESS);
+    ObDereferenceObject(pdo);
+
+    pdo = pnp_device_pdo(id2);
+    fo.DeviceObject = pdo;
+    assert_int_equal(pnp_device_enable(id2), STATUS_SUCCESS);
+    assert_int_equal(IoRegisterPlugPlayNotification(EventCategoryTargetDeviceChange, 0, &fo, me,
+                                                    on_target, &notes, &note_entry),
+                     STATUS_SUCCESS);
+    notes[0] = 0;
+    assert_int_equal(pnp_device_disable(id2), STATUS_SUCCESS);
+    assert_string_equal(notes, "Q;R;");
+    assert_int_equal(IoUnregisterPlugPlayNotification(note_entry), STATUS_SUCCESS);
+    assert_int_equal(IoUnregisterPlugPlayNotification(note_entry), STATUS_INVALID_PARAMETER);
+    ObDereferenceObject(pdo);
+    io_unload_driver(me);
+}
+
 /* 8. Persistence: after a restart of the PnP manager, root devices come
  * back with the same instance IDs (started, or disabled as they were). */
 static void test_persistence(void **state)
@@ -525,6 +596,7 @@ int main(void)
         cmocka_unit_test(test_surprise_removal),
         cmocka_unit_test(test_bus_children),
         cmocka_unit_test(test_properties_and_keys),
+        cmocka_unit_test(test_target_notifications),
         cmocka_unit_test(test_persistence),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

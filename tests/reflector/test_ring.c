@@ -148,13 +148,13 @@ static void test_two_processes_million(void **state)
 {
     (void)state;
     struct rfl_params p = { .slot_count = 16, .buf_size = 64,
-                            .initial_index = UINT32_MAX - 1000, .spin_max = 256 };
+                            .initial_index = UINT32_MAX - 1000, .spin_max = RFL_SPIN_DEFAULT_NS };
     struct rfl_exchange c;
     assert_int_equal(rfl_exchange_create(&c, &p), STATUS_SUCCESS);
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0)
-        _exit(host_loop(c.memfd, c.efd_req, c.efd_rsp, 256));
+        _exit(host_loop(c.memfd, c.efd_req, c.efd_rsp, RFL_SPIN_DEFAULT_NS));
 
     const uint64_t total = 1000000;
     uint64_t sent = 0, done = 0, bad = 0;
@@ -218,7 +218,7 @@ static void test_sleeping_consumer_no_lost_wakeup(void **state)
 
     int timeouts = 0;
     unsigned seed = 12345;
-    for (int i = 0; i < 20000; i++) {
+    for (int i = 0; i < 10000; i++) {
         uint32_t v = (uint32_t)i;
         uint64_t id;
         /* a few microseconds of jitter to hit the window in both orders */
@@ -426,7 +426,7 @@ static void test_scribbling_peer(void **state)
         _exit(0);
     }
     unsigned errors = 0, ok = 0;
-    for (int i = 0; i < 200000; i++) {
+    for (int i = 0; i < 100000; i++) {
         uint64_t id;
         uint32_t v = (uint32_t)i, len;
         NTSTATUS s;
