@@ -31,7 +31,7 @@ demo: all
 	@$(BUILD)/bin/ddk-demo $(BUILD)/samples/ddkecho/ddkecho.so $(BUILD)/demo-root
 
 bench: all
-	@$(BUILD)/bin/ddk-bench
+	@set -e; for b in $(BUILD)/bin/ddk-*bench; do echo "== $$(basename $$b)"; $$b; done
 
 fuzz:
 	@scripts/deps.sh fuzz

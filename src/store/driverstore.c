@@ -175,16 +175,26 @@ static void get_str(struct reg_key *k, const char *name, char *buf, size_t cap)
         buf[0] = 0;
 }
 
-static bool package_recorded(const char *pkgid)
+/* Is pkgid recorded? STATUS_SUCCESS yes, STATUS_NOT_FOUND no, anything
+ * else: the registry could not tell (recovery then removes nothing). */
+static NTSTATUS package_record(const char *pkgid)
 {
     char path[512];
     struct reg_key *k;
+    NTSTATUS st;
 
     snprintf(path, sizeof(path), PACKAGES_KEY "\\%s", pkgid);
-    if (!NT_SUCCESS(key_open(path, &k)))
-        return false;
-    reg_key_close(k);
-    return true;
+    st = key_open(path, &k);
+    if (NT_SUCCESS(st)) {
+        reg_key_close(k);
+        return STATUS_SUCCESS;
+    }
+    return not_found(st) ? STATUS_NOT_FOUND : st;
+}
+
+static bool package_recorded(const char *pkgid)
+{
+    return NT_SUCCESS(package_record(pkgid));
 }
 
 static NTSTATUS read_info(const char *pkgid, struct store_pkg_info *info)
@@ -222,7 +232,8 @@ static int discard_repo_dir(struct store_dirs *d, const char *name)
 {
     char tmp[512];
 
-    snprintf(tmp, sizeof(tmp), "del-%d-%u", (int)getpid(), temp_seq++);
+    snprintf(tmp, sizeof(tmp), "del-%d-%u", (int)getpid(),
+             __atomic_fetch_add(&temp_seq, 1, __ATOMIC_RELAXED));
     /* a directory moved to another parent needs write access to itself
      * (its ".." changes) when we are not root */
     (void)fchmodat(d->repofd, name, 0700, 0);
@@ -237,6 +248,7 @@ static NTSTATUS recover_locked(struct store_dirs *d)
     DIR *dir;
     struct dirent *e;
     int fd;
+    bool registry_ok = NT_SUCCESS(reg_init());
 
     /* Temp: everything there is an interrupted add or delete */
     fd = dup(d->tempfd);
@@ -253,13 +265,16 @@ static NTSTATUS recover_locked(struct store_dirs *d)
     }
     /* FileRepository: a directory without a record was renamed in by an
      * add killed before its registry commit */
-    fd = dup(d->repofd);
+    fd = registry_ok ? dup(d->repofd) : -1;
     if (fd >= 0 && (dir = fdopendir(fd))) {
         char **orphans = NULL;
         unsigned n = 0, cap = 0;
         while ((e = readdir(dir))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-                package_recorded(e->d_name))
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                continue;
+            /* only a package the registry says it does not know goes:
+             * a registry that cannot answer must not empty the store */
+            if (package_record(e->d_name) != STATUS_NOT_FOUND)
                 continue;
             if (n == cap) {
                 char **nv = realloc(orphans, (cap = cap ? cap * 2 : 8) * sizeof(*nv));
@@ -644,7 +659,8 @@ NTSTATUS store_driver_add(const char *path, unsigned flags, store_note_fn note, 
         }
     }
 
-    snprintf(tmpname, sizeof(tmpname), "add-%d-%u", (int)getpid(), temp_seq++);
+    snprintf(tmpname, sizeof(tmpname), "add-%d-%u", (int)getpid(),
+             __atomic_fetch_add(&temp_seq, 1, __ATOMIC_RELAXED));
     st = copy_package(&d, &pkg, &v, tmpname, reason);
     if (NT_SUCCESS(st)) {
         step_pause();
