@@ -59,84 +59,8 @@ typedef struct _IO_RESOURCE_REQUIREMENTS_LIST *PIO_RESOURCE_REQUIREMENTS_LIST;
 typedef ULONG DEVICE_TYPE;
 typedef ULONG_PTR PFN_NUMBER, *PPFN_NUMBER;
 
-/* ------------------------------------------------------------------ */
-/* Access rights (also used by ob/se; guarded so either may define)   */
-/* ------------------------------------------------------------------ */
-
-#ifndef DELETE
-#define DELETE                   0x00010000L
-#endif
-#ifndef READ_CONTROL
-#define READ_CONTROL             0x00020000L
-#endif
-#ifndef WRITE_DAC
-#define WRITE_DAC                0x00040000L
-#endif
-#ifndef WRITE_OWNER
-#define WRITE_OWNER              0x00080000L
-#endif
-#ifndef SYNCHRONIZE
-#define SYNCHRONIZE              0x00100000L
-#endif
-#ifndef STANDARD_RIGHTS_REQUIRED
-#define STANDARD_RIGHTS_REQUIRED 0x000F0000L
-#endif
-#ifndef STANDARD_RIGHTS_READ
-#define STANDARD_RIGHTS_READ     READ_CONTROL
-#endif
-#ifndef STANDARD_RIGHTS_WRITE
-#define STANDARD_RIGHTS_WRITE    READ_CONTROL
-#endif
-#ifndef STANDARD_RIGHTS_EXECUTE
-#define STANDARD_RIGHTS_EXECUTE  READ_CONTROL
-#endif
-#ifndef STANDARD_RIGHTS_ALL
-#define STANDARD_RIGHTS_ALL      0x001F0000L
-#endif
-#ifndef SPECIFIC_RIGHTS_ALL
-#define SPECIFIC_RIGHTS_ALL      0x0000FFFFL
-#endif
-#ifndef ACCESS_SYSTEM_SECURITY
-#define ACCESS_SYSTEM_SECURITY   0x01000000L
-#endif
-#ifndef MAXIMUM_ALLOWED
-#define MAXIMUM_ALLOWED          0x02000000L
-#endif
-#ifndef GENERIC_READ
-#define GENERIC_READ             0x80000000L
-#endif
-#ifndef GENERIC_WRITE
-#define GENERIC_WRITE            0x40000000L
-#endif
-#ifndef GENERIC_EXECUTE
-#define GENERIC_EXECUTE          0x20000000L
-#endif
-#ifndef GENERIC_ALL
-#define GENERIC_ALL              0x10000000L
-#endif
-
-/* File object specific rights. */
-#define FILE_READ_DATA            0x0001
-#define FILE_LIST_DIRECTORY       0x0001
-#define FILE_WRITE_DATA           0x0002
-#define FILE_ADD_FILE             0x0002
-#define FILE_APPEND_DATA          0x0004
-#define FILE_ADD_SUBDIRECTORY     0x0004
-#define FILE_CREATE_PIPE_INSTANCE 0x0004
-#define FILE_READ_EA              0x0008
-#define FILE_WRITE_EA             0x0010
-#define FILE_EXECUTE              0x0020
-#define FILE_TRAVERSE             0x0020
-#define FILE_DELETE_CHILD         0x0040
-#define FILE_READ_ATTRIBUTES      0x0080
-#define FILE_WRITE_ATTRIBUTES     0x0100
-#define FILE_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x1FF)
-#define FILE_GENERIC_READ (STANDARD_RIGHTS_READ | FILE_READ_DATA | \
-        FILE_READ_ATTRIBUTES | FILE_READ_EA | SYNCHRONIZE)
-#define FILE_GENERIC_WRITE (STANDARD_RIGHTS_WRITE | FILE_WRITE_DATA | \
-        FILE_WRITE_ATTRIBUTES | FILE_WRITE_EA | FILE_APPEND_DATA | SYNCHRONIZE)
-#define FILE_GENERIC_EXECUTE (STANDARD_RIGHTS_EXECUTE | FILE_READ_ATTRIBUTES | \
-        FILE_EXECUTE | SYNCHRONIZE)
+/* Access rights: ddk/access.h. */
+#include <ddk/access.h>
 
 /* Share access. */
 #define FILE_SHARE_READ        0x00000001
