@@ -36,6 +36,7 @@ function(ddk_add_test name)
       DDK_TEST_DRIVER_DIR="${CMAKE_BINARY_DIR}/drivers"
       DDK_BUILD_DIR="${CMAKE_BINARY_DIR}"
       DDK_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+  target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/tests/include)
   target_link_libraries(${name} PRIVATE ddkkrnl PkgConfig::CMOCKA ${T_LIBS})
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
   add_test(NAME ${name} COMMAND ${name})

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "ddk_bugcheck_test.h"
 
 static inline LARGE_INTEGER ms_rel(LONGLONG ms)
 {
@@ -57,51 +58,10 @@ static inline void join_thread(PKTHREAD t)
     ObDereferenceObject(t);
 }
 
-/* Runs misuse() in a forked child whose state root is a fresh directory;
- * asserts that the child died and wrote a bug-check report with code. */
+/* The shared fork-and-misuse harness (tests/include). */
 static inline void expect_bugcheck_text(ULONG code, const char *text, void (*misuse)(void))
 {
-    char dir[] = "/tmp/ke-bugcheck-XXXXXX";
-    char want[64], path[512], buf[8192];
-    int status, found = 0;
-    pid_t pid;
-
-    assert_non_null(mkdtemp(dir));
-    fflush(NULL);
-    pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        krnl_init(dir);
-        misuse();
-        _exit(0); /* misuse did not stop the system: the test fails */
-    }
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_false(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-
-    snprintf(want, sizeof(want), "\"code\": \"0x%08X\"", (unsigned)code);
-    snprintf(path, sizeof(path), "%s/crash", dir);
-    DIR *d = opendir(path);
-    assert_non_null(d);
-    for (struct dirent *e; (e = readdir(d));) {
-        if (strncmp(e->d_name, "bugcheck-", 9))
-            continue;
-        snprintf(path, sizeof(path), "%s/crash/%s", dir, e->d_name);
-        FILE *f = fopen(path, "r");
-        size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
-        if (f)
-            fclose(f);
-        buf[n] = 0;
-        if (strstr(buf, want) && (!text || strstr(buf, text)))
-            found = 1;
-        unlink(path);
-    }
-    closedir(d);
-    snprintf(path, sizeof(path), "%s/crash", dir);
-    rmdir(path);
-    rmdir(dir);
-    if (!found)
-        fail_msg("no bug-check report with code 0x%X%s%s", (unsigned)code,
-                 text ? " and text " : "", text ? text : "");
+    ddk_expect_bugcheck_text(code, text, misuse);
 }
 
 static inline void expect_bugcheck(ULONG code, void (*misuse)(void))
