@@ -5,7 +5,7 @@
  * each size and the ratio of the per-device costs (target <= 1.5: no
  * quadratic path). Not a test: it prints figures.
  *
- * usage: pnp-bench [N...]
+ * usage: ddk-pnp-bench [N...]
  */
 #define _GNU_SOURCE
 #include <wdm.h>
@@ -36,7 +36,7 @@ static double now(void)
 /* Microseconds per device for n devices in a fresh state root, or < 0. */
 static double run(unsigned n)
 {
-    static const struct reg_caller c = { REG_CALLER_INSTALLER, "pnp-bench" };
+    static const struct reg_caller c = { REG_CALLER_INSTALLER, "ddk-pnp-bench" };
     char root[] = "/tmp/ddk-pnpbench-XXXXXX", id[PNP_MAX_INSTANCE_ID + 1];
     struct reg_key *k;
     double t0, t1;
@@ -58,7 +58,7 @@ static double run(unsigned n)
         if (!NT_SUCCESS(pnp_device_create_root("Bench", "BENCH\\NULL\0", NULL, "pnpnull", id,
                                                sizeof(id))) ||
             !NT_SUCCESS(pnp_device_get_status(id, &st)) || !(st.dn_flags & DN_STARTED)) {
-            fprintf(stderr, "pnp-bench: device %u did not start\n", i);
+            fprintf(stderr, "ddk-pnp-bench: device %u did not start\n", i);
             return -1;
         }
     }

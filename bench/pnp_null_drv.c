@@ -1,5 +1,5 @@
 /*
- * pnp_null_drv.c - the null PnP function driver of pnp-bench: AddDevice
+ * pnp_null_drv.c - the null PnP function driver of ddk-pnp-bench: AddDevice
  * creates and attaches an FDO, every PnP IRP goes down, REMOVE detaches
  * and deletes it.
  */
