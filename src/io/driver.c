@@ -189,6 +189,12 @@ void io_driver_delete_proc(struct io_driver *drv)
     /* Nothing of the driver can run any more: no device, no file, no
      * registration refers to it. Whatever pool it still holds is a leak. */
     if (drv->module) {
+        /* A DPC routine of the driver may still be returning into the
+         * module (a driver that forgot KeFlushQueuedDpcs in its unload):
+         * on Windows that is a crash at some later point; here we wait for
+         * running DPCs rather than unmap code under them. */
+        if (KeGetCurrentIrql() == PASSIVE_LEVEL)
+            KeFlushQueuedDpcs();
         if (drv->module_base)
             krnl_pool_report_leaks(drv->module_base, drv->service_utf8 ? drv->service_utf8 : "?");
         dlclose(drv->module);

@@ -61,6 +61,9 @@ static VOID NTAPI func_unload(PDRIVER_OBJECT drv)
     struct func_ext *x = func_dev->DeviceExtension;
     UNREFERENCED_PARAMETER(drv);
     KeCancelTimer(&x->timer);
+    /* The DPC that completed the last read may still be returning into
+     * this module: wait for it before the module goes away. */
+    KeFlushQueuedDpcs();
     IoDetachDevice(x->lower);
     IoDeleteDevice(func_dev);
 }
