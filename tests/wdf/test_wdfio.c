@@ -8,6 +8,7 @@
 #include "../iodev/iodev_test.h"
 #include "io/iop.h"
 #include "wdfio_test.h"
+#include "ddk_bugcheck_test.h"
 
 #include <dirent.h>
 #include <pthread.h>
@@ -388,43 +389,7 @@ static void test_concurrency(void **state)
 
 static void expect_child_bugcheck(ULONG code, const char *text, void (*misuse)(void))
 {
-    char dir[] = "/tmp/wdfio-bugcheck-XXXXXX";
-    char want[64], path[512], buf[16384];
-    int status, found = 0;
-    assert_non_null(mkdtemp(dir));
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        krnl_init(dir);
-        misuse();
-        _exit(0);
-    }
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_false(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    snprintf(want, sizeof(want), "\"code\": \"0x%08X\"", (unsigned)code);
-    snprintf(path, sizeof(path), "%s/crash", dir);
-    DIR *d = opendir(path);
-    assert_non_null(d);
-    for (struct dirent *e; (e = readdir(d));) {
-        if (strncmp(e->d_name, "bugcheck-", 9))
-            continue;
-        snprintf(path, sizeof(path), "%s/crash/%s", dir, e->d_name);
-        FILE *f = fopen(path, "r");
-        size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
-        if (f)
-            fclose(f);
-        buf[n] = 0;
-        if (strstr(buf, want) && (!text || strstr(buf, text)))
-            found = 1;
-        unlink(path);
-    }
-    closedir(d);
-    snprintf(path, sizeof(path), "%s/crash", dir);
-    rmdir(path);
-    rmdir(dir);
-    if (!found)
-        fail_msg("no bug-check report 0x%X with %s", (unsigned)code, text ? text : "");
+    ddk_expect_bugcheck_text(code, text, misuse);
 }
 
 static void misuse_ioctl(ULONG code, bool pend_first)
