@@ -598,36 +598,36 @@ NTSYSAPI NTSTATUS NTAPI RtlSetDaclSecurityDescriptor(PSECURITY_DESCRIPTOR Securi
     return STATUS_SUCCESS;
 }
 
-NTSYSAPI NTSTATUS NTAPI RtlSetOwnerSecurityDescriptor(PSECURITY_DESCRIPTOR SecurityDescriptor,
-                                                      PSID Owner, BOOLEAN OwnerDefaulted)
+/* Owner and group are set alike: the SID pointer and its "defaulted" bit. */
+static NTSTATUS se_set_sid(PSECURITY_DESCRIPTOR sd, bool group, PSID sid, BOOLEAN defaulted)
 {
     SECURITY_DESCRIPTOR *a;
-    NTSTATUS status = se_absolute(SecurityDescriptor, &a);
+    NTSTATUS status = se_absolute(sd, &a);
+    USHORT bit = group ? SE_GROUP_DEFAULTED : SE_OWNER_DEFAULTED;
 
     if (!NT_SUCCESS(status))
         return status;
-    a->Owner = Owner;
-    if (OwnerDefaulted)
-        a->Control |= SE_OWNER_DEFAULTED;
+    if (group)
+        a->Group = sid;
     else
-        a->Control &= ~SE_OWNER_DEFAULTED;
+        a->Owner = sid;
+    if (defaulted)
+        a->Control |= bit;
+    else
+        a->Control &= ~bit;
     return STATUS_SUCCESS;
+}
+
+NTSYSAPI NTSTATUS NTAPI RtlSetOwnerSecurityDescriptor(PSECURITY_DESCRIPTOR SecurityDescriptor,
+                                                      PSID Owner, BOOLEAN OwnerDefaulted)
+{
+    return se_set_sid(SecurityDescriptor, false, Owner, OwnerDefaulted);
 }
 
 NTSYSAPI NTSTATUS NTAPI RtlSetGroupSecurityDescriptor(PSECURITY_DESCRIPTOR SecurityDescriptor,
                                                       PSID Group, BOOLEAN GroupDefaulted)
 {
-    SECURITY_DESCRIPTOR *a;
-    NTSTATUS status = se_absolute(SecurityDescriptor, &a);
-
-    if (!NT_SUCCESS(status))
-        return status;
-    a->Group = Group;
-    if (GroupDefaulted)
-        a->Control |= SE_GROUP_DEFAULTED;
-    else
-        a->Control &= ~SE_GROUP_DEFAULTED;
-    return STATUS_SUCCESS;
+    return se_set_sid(SecurityDescriptor, true, Group, GroupDefaulted);
 }
 
 NTKERNELAPI BOOLEAN NTAPI SeValidSecurityDescriptor(ULONG Length,

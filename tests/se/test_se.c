@@ -677,6 +677,40 @@ static void test_se_ddis(void **state)
     se_free_sd(sd);
 }
 
+/* RtlSet{Owner,Group}SecurityDescriptor set the SID and its own
+ * "defaulted" bit, and leave the other one alone. */
+static void test_set_owner_group(void **state)
+{
+    SECURITY_DESCRIPTOR sd;
+    UCHAR owner_buf[64], group_buf[64];
+    PSID owner = owner_buf, group = group_buf, got;
+    BOOLEAN defaulted;
+    SID_IDENTIFIER_AUTHORITY nt = { SECURITY_NT_AUTHORITY };
+    (void)state;
+
+    assert_int_equal(RtlInitializeSid(owner, &nt, 1), STATUS_SUCCESS);
+    *RtlSubAuthoritySid(owner, 0) = 18;     /* SY */
+    assert_int_equal(RtlInitializeSid(group, &nt, 1), STATUS_SUCCESS);
+    *RtlSubAuthoritySid(group, 0) = 11;     /* AU */
+    assert_int_equal(RtlCreateSecurityDescriptor(&sd, SECURITY_DESCRIPTOR_REVISION), STATUS_SUCCESS);
+
+    assert_int_equal(RtlSetOwnerSecurityDescriptor(&sd, owner, TRUE), STATUS_SUCCESS);
+    assert_int_equal(RtlSetGroupSecurityDescriptor(&sd, group, FALSE), STATUS_SUCCESS);
+    assert_int_equal(RtlGetOwnerSecurityDescriptor(&sd, &got, &defaulted), STATUS_SUCCESS);
+    assert_ptr_equal(got, owner);
+    assert_true(defaulted);
+    assert_int_equal(RtlGetGroupSecurityDescriptor(&sd, &got, &defaulted), STATUS_SUCCESS);
+    assert_ptr_equal(got, group);
+    assert_false(defaulted);
+
+    assert_int_equal(RtlSetOwnerSecurityDescriptor(&sd, owner, FALSE), STATUS_SUCCESS);
+    assert_int_equal(RtlSetGroupSecurityDescriptor(&sd, group, TRUE), STATUS_SUCCESS);
+    assert_int_equal(RtlGetOwnerSecurityDescriptor(&sd, &got, &defaulted), STATUS_SUCCESS);
+    assert_false(defaulted);
+    assert_int_equal(RtlGetGroupSecurityDescriptor(&sd, &got, &defaulted), STATUS_SUCCESS);
+    assert_true(defaulted);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -692,6 +726,7 @@ int main(void)
         cmocka_unit_test(test_access_matrix),
         cmocka_unit_test(test_access_rules),
         cmocka_unit_test(test_se_ddis),
+        cmocka_unit_test(test_set_owner_group),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
